@@ -1,0 +1,117 @@
+//! The normalised model that every scanner feeds and every rule reads.
+//! Built once per run, sorted deterministically, never mutated afterwards.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::location::{Location, RelPath, SourceFile};
+use crate::purl::{Ecosystem, Purl};
+
+/// Why a component is in the build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    Runtime,
+    Optional,
+    Build,
+    Dev,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Runtime => "runtime",
+            Scope::Optional => "optional",
+            Scope::Build => "build",
+            Scope::Dev => "dev",
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// Where a component's code comes from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// A package registry, by its well-known name (`crates.io`) or its
+    /// index URL without the `registry+` / `sparse+` prefix.
+    Registry(String),
+    /// A git repository, with the branch, tag or commit when one is named.
+    Git { url: String, reference: Option<String> },
+    /// A directory outside the project, as written in the manifest.
+    Path(String),
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Registry(r) => write!(f, "registry {r}"),
+            Source::Git { url, reference: Some(r) } => write!(f, "git {url}#{r}"),
+            Source::Git { url, reference: None } => write!(f, "git {url}"),
+            Source::Path(p) => write!(f, "path {p}"),
+        }
+    }
+}
+
+/// A third-party component the product pulls in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Component {
+    /// Identity; carries the resolved version when a lockfile gives one.
+    pub purl: Purl,
+    /// The version requirement as written in the manifest (direct only).
+    pub requirement: Option<String>,
+    pub scope: Scope,
+    pub direct: bool,
+    pub source: Source,
+    /// The licence expression as the input states it.
+    pub license: Option<String>,
+    /// Manifest line for direct dependencies, lockfile entry otherwise.
+    pub location: Location,
+}
+
+impl Component {
+    pub fn ecosystem(&self) -> Ecosystem {
+        self.purl.ecosystem
+    }
+}
+
+/// A file of a known kind that could not be read as that kind.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileProblem {
+    /// Broken syntax or structure; the file's rules are not evaluated.
+    Unparsable { location: Location, message: String },
+    /// Too large or not text; not scanned at all.
+    Skipped { location: Location, reason: String },
+}
+
+/// Everything the scanners found, in a deterministic order.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub components: Vec<Component>,
+    pub problems: Vec<FileProblem>,
+    /// Text of the scanned files, for snippets in reports.
+    pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
+}
+
+impl Facts {
+    /// Puts every list in its canonical order so that output does not
+    /// depend on thread scheduling.
+    pub fn sorted(mut self) -> Self {
+        self.components.sort_by(|a, b| {
+            (&a.location, &a.purl, a.scope).cmp(&(&b.location, &b.purl, b.scope))
+        });
+        self.problems.sort_by(|a, b| problem_key(a).cmp(&problem_key(b)));
+        self
+    }
+}
+
+fn problem_key(p: &FileProblem) -> (&Location, &str) {
+    match p {
+        FileProblem::Unparsable { location, message } => (location, message),
+        FileProblem::Skipped { location, reason } => (location, reason),
+    }
+}

@@ -1,0 +1,265 @@
+//! What the rules produce: findings with a rule id, a severity, a location
+//! and a fingerprint that survives unrelated edits.
+
+use std::fmt;
+use std::str::FromStr;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::location::Location;
+use crate::purl::Purl;
+
+/// How serious a finding is. Ordered: `Note < Warning < Error`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// The lowest severity that makes `check` exit 1, or `never`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FailOn {
+    #[default]
+    Error,
+    Warning,
+    Note,
+    Never,
+}
+
+impl FailOn {
+    pub fn fails(self, severity: Severity) -> bool {
+        match self {
+            FailOn::Error => severity >= Severity::Error,
+            FailOn::Warning => severity >= Severity::Warning,
+            FailOn::Note => true,
+            FailOn::Never => false,
+        }
+    }
+}
+
+/// The six capabilities of the PSCF area *Secure Product Management*.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Capability {
+    RecommendedComponents,
+    RecommendedSharedSecurityServices,
+    DeliveryMetrics,
+    QualityMetrics,
+    ProductOperatingModel,
+    MinimumApplicationRequirements,
+}
+
+impl Capability {
+    pub const ALL: [Capability; 6] = [
+        Capability::RecommendedComponents,
+        Capability::RecommendedSharedSecurityServices,
+        Capability::DeliveryMetrics,
+        Capability::QualityMetrics,
+        Capability::ProductOperatingModel,
+        Capability::MinimumApplicationRequirements,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Capability::RecommendedComponents => "PSCF-SPM-RC",
+            Capability::RecommendedSharedSecurityServices => "PSCF-SPM-RSS",
+            Capability::DeliveryMetrics => "PSCF-SPM-DM",
+            Capability::QualityMetrics => "PSCF-SPM-QM",
+            Capability::ProductOperatingModel => "PSCF-SPM-POM",
+            Capability::MinimumApplicationRequirements => "PSCF-SPM-MAR",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Capability::RecommendedComponents => "Recommended Components",
+            Capability::RecommendedSharedSecurityServices => {
+                "Recommended Shared Security Services"
+            }
+            Capability::DeliveryMetrics => "Delivery Metrics",
+            Capability::QualityMetrics => "Quality Metrics",
+            Capability::ProductOperatingModel => "Product Operating Model",
+            Capability::MinimumApplicationRequirements => "Minimum Application Requirements",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        Capability::ALL.into_iter().find(|c| c.id() == id)
+    }
+}
+
+/// A rule id: `<capability id>/<slug>` or `pscf-lint/<slug>` for tool
+/// findings. Only the rule registry creates them.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct RuleId(&'static str);
+
+impl RuleId {
+    pub(crate) const fn new(id: &'static str) -> Self {
+        RuleId(id)
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+
+    /// The capability part, `None` for tool findings.
+    pub fn capability(&self) -> Option<Capability> {
+        self.0.split_once('/').and_then(|(cap, _)| Capability::from_id(cap))
+    }
+
+    pub fn slug(&self) -> &'static str {
+        self.0.split_once('/').map_or(self.0, |(_, slug)| slug)
+    }
+}
+
+impl fmt::Display for RuleId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.0)
+    }
+}
+
+/// Why a finding does not count against the exit code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Suppression {
+    /// Covered by a policy exception that has not expired.
+    Exception { reason: String, expires: Option<String> },
+}
+
+impl Suppression {
+    pub fn justification(&self) -> String {
+        match self {
+            Suppression::Exception { reason, expires: Some(date) } => {
+                format!("{reason} (exception expires {date})")
+            }
+            Suppression::Exception { reason, expires: None } => reason.clone(),
+        }
+    }
+}
+
+/// One violation, at one place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: RuleId,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    pub component: Option<Purl>,
+    pub help: Option<String>,
+    /// What the finding is about, independent of its line (a purl, a key):
+    /// part of the fingerprint.
+    pub subject: String,
+    pub suppression: Option<Suppression>,
+}
+
+impl Finding {
+    /// A stable 64-bit FNV-1a hash of rule, path and subject, in hex. Line
+    /// numbers are left out on purpose so a baseline survives edits above.
+    pub fn fingerprint(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in [self.rule.as_str(), self.location.path.as_str(), &self.subject] {
+            for byte in part.bytes().chain(std::iter::once(0)) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        format!("{hash:016x}")
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.is_some()
+    }
+
+    /// The deterministic report order: path, line, column, rule, message.
+    pub fn sort_key(&self) -> (&str, u32, u32, &str, &str, &str) {
+        (
+            self.location.path.as_str(),
+            self.location.line,
+            self.location.column,
+            self.rule.as_str(),
+            &self.message,
+            &self.subject,
+        )
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "note" => Ok(Severity::Note),
+            "warning" => Ok(Severity::Warning),
+            "error" => Ok(Severity::Error),
+            other => Err(format!("unknown severity `{other}` (use error, warning or note)")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::location::RelPath;
+
+    fn finding(line: u32) -> Finding {
+        let mut location = Location::file(RelPath::new("Cargo.toml"));
+        location.line = line;
+        Finding {
+            rule: RuleId::new("PSCF-SPM-RC/banned-component"),
+            severity: Severity::Error,
+            message: "m".into(),
+            location,
+            component: None,
+            help: None,
+            subject: "pkg:cargo/openssl".into(),
+            suppression: None,
+        }
+    }
+
+    #[test]
+    fn fingerprint_ignores_line_numbers() {
+        assert_eq!(finding(3).fingerprint(), finding(30).fingerprint());
+        assert_eq!(finding(3).fingerprint().len(), 16);
+        let mut other = finding(3);
+        other.subject = "pkg:cargo/openssl-sys".into();
+        assert_ne!(other.fingerprint(), finding(3).fingerprint());
+    }
+
+    #[test]
+    fn fail_on_thresholds() {
+        assert!(FailOn::Error.fails(Severity::Error));
+        assert!(!FailOn::Error.fails(Severity::Warning));
+        assert!(FailOn::Warning.fails(Severity::Warning));
+        assert!(FailOn::Note.fails(Severity::Note));
+        assert!(!FailOn::Never.fails(Severity::Error));
+    }
+
+    #[test]
+    fn rule_ids_know_their_capability() {
+        let id = RuleId::new("PSCF-SPM-RC/banned-component");
+        assert_eq!(id.capability(), Some(Capability::RecommendedComponents));
+        assert_eq!(id.slug(), "banned-component");
+        assert_eq!(RuleId::new("pscf-lint/parse-error").capability(), None);
+    }
+}

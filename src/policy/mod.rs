@@ -1,0 +1,160 @@
+//! The policy stage: load the built-in bundle, `extends` and the
+//! repository's config, validate every value against its own grammar, and
+//! merge them into one [`Policy`]. Errors point at the policy file, line and
+//! column.
+
+mod error;
+mod load;
+pub mod raw;
+mod validate;
+
+use std::sync::Arc;
+
+use globset::{Glob, GlobMatcher};
+use jiff::civil::Date;
+
+pub use error::{PolicyError, PolicyErrors};
+pub use load::{BUILTIN_NAME, CONFIG_NAMES, builtin_text, discover_config, load, load_file};
+pub use raw::{Mode, Permission, UnknownLicense};
+
+use crate::finding::{FailOn, RuleId, Severity};
+use crate::location::{Location, SourceFile};
+use crate::purl::{Purl, PurlPattern};
+use crate::version::VersionRange;
+
+/// The validated, merged policy every later stage reads.
+#[derive(Debug, Default)]
+pub struct Policy {
+    pub fail_on: FailOn,
+    pub exclude: Vec<Glob>,
+    pub product: Product,
+    /// `None` when no loaded policy says anything about components.
+    pub components: Option<ComponentPolicy>,
+    pub rules: Vec<RuleOverride>,
+    pub exceptions: Vec<Exception>,
+    /// The policy files loaded, in merge order (for snippets in reports).
+    pub sources: Vec<Arc<SourceFile>>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Product {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub owner: Option<String>,
+    pub lifecycle: Option<String>,
+    pub contact: Option<String>,
+    pub end_of_life: Option<Date>,
+}
+
+#[derive(Debug, Default)]
+pub struct ComponentPolicy {
+    pub mode: Mode,
+    pub recommended: Vec<Recommended>,
+    pub deprecated: Vec<Deprecated>,
+    pub banned: Vec<Banned>,
+    pub licenses: Option<LicensePolicy>,
+    pub sources: SourcePolicy,
+}
+
+#[derive(Debug)]
+pub struct Recommended {
+    pub pattern: PurlPattern,
+    pub versions: Option<VersionRange>,
+}
+
+#[derive(Debug)]
+pub struct Deprecated {
+    pub pattern: PurlPattern,
+    pub versions: Option<VersionRange>,
+    pub sunset: Option<Date>,
+    pub use_instead: Option<Purl>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct Banned {
+    pub pattern: PurlPattern,
+    pub versions: Option<VersionRange>,
+    pub use_instead: Option<Purl>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct LicensePolicy {
+    /// SPDX ids (validated).
+    pub allow: Vec<String>,
+    /// `None`: the rule's own severity.
+    pub unknown: Option<UnknownLicense>,
+}
+
+#[derive(Debug)]
+pub struct SourcePolicy {
+    pub git: Permission,
+    pub path: Permission,
+    /// `None`: any registry.
+    pub registries: Option<Vec<String>>,
+}
+
+impl Default for SourcePolicy {
+    fn default() -> Self {
+        SourcePolicy {
+            git: Permission::Allow,
+            path: Permission::Allow,
+            registries: None,
+        }
+    }
+}
+
+/// Which rules an override or exception names.
+#[derive(Debug, Clone)]
+pub enum RuleSelector {
+    Exact(RuleId),
+    Glob { text: String, matcher: GlobMatcher },
+}
+
+impl RuleSelector {
+    pub fn matches(&self, id: &RuleId) -> bool {
+        match self {
+            RuleSelector::Exact(exact) => exact == id,
+            RuleSelector::Glob { matcher, .. } => matcher.is_match(id.as_str()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleOverride {
+    pub selector: RuleSelector,
+    pub severity: Option<Severity>,
+    pub enabled: Option<bool>,
+}
+
+#[derive(Debug)]
+pub struct Exception {
+    pub rule: RuleSelector,
+    pub purl: Option<PurlPattern>,
+    pub path: Option<GlobMatcher>,
+    pub reason: String,
+    pub expires: Option<Date>,
+    /// The exception's own place in its policy file.
+    pub location: Location,
+}
+
+impl Policy {
+    /// The effective severity of a rule, or `None` when it is switched off.
+    /// Glob overrides apply first, then exact ids; within each, later wins.
+    pub fn rule_severity(&self, id: &RuleId, default: Severity) -> Option<Severity> {
+        let mut severity = default;
+        let mut enabled = true;
+        let globs = self.rules.iter().filter(|o| matches!(o.selector, RuleSelector::Glob { .. }));
+        let exact = self.rules.iter().filter(|o| matches!(o.selector, RuleSelector::Exact(_)));
+        for o in globs.chain(exact).filter(|o| o.selector.matches(id)) {
+            if let Some(s) = o.severity {
+                severity = s;
+            }
+            if let Some(e) = o.enabled {
+                enabled = e;
+            }
+        }
+        enabled.then_some(severity)
+    }
+}

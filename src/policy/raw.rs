@@ -1,0 +1,191 @@
+//! The policy file format as written: serde types with spans on every value
+//! a semantic check may reject. `pscf-lint schema` prints the JSON Schema
+//! generated from these types, so the doc comments here are user-facing.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::finding::{FailOn, Severity};
+use crate::yaml::{Spanned, SpannedMap};
+
+/// A pscf-lint policy: a repository's `.pscf-lint.yaml`, or a shared bundle
+/// that other policies extend.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(title = "pscf-lint policy")]
+pub struct PolicyFile {
+    /// Policies this one builds on, applied first and in order:
+    /// `builtin:pscf-spm` or a path relative to this file. Later files
+    /// override scalars and maps by key and append to lists.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub extends: Option<Vec<Spanned<String>>>,
+    /// The lowest severity that fails the check (exit code 1).
+    pub fail_on: Option<FailOn>,
+    /// Globs of repository paths (relative to the root) not to scan.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub exclude: Option<Vec<Spanned<String>>>,
+    /// The product this repository builds (PSCF-SPM-POM).
+    pub product: Option<RawProduct>,
+    /// The component catalogue (PSCF-SPM-RC).
+    pub components: Option<RawComponents>,
+    /// Severity and on/off overrides, keyed by rule id or glob
+    /// (`PSCF-SPM-RC/*`).
+    pub rules: Option<SpannedMap<RawRuleOverride>>,
+    /// Governed exceptions: findings accepted for a reason, until a date.
+    #[schemars(with = "Option<Vec<RawException>>")]
+    pub exceptions: Option<Vec<Spanned<RawException>>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawProduct {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    /// Team or person accountable for the product.
+    pub owner: Option<String>,
+    /// experimental | production | deprecated | decommissioned
+    pub lifecycle: Option<String>,
+    pub support: Option<RawSupport>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSupport {
+    /// E-mail address or URL of the support contact.
+    pub contact: Option<String>,
+    /// Date (YYYY-MM-DD) after which the product is no longer supported.
+    #[schemars(with = "Option<String>")]
+    pub end_of_life: Option<Spanned<String>>,
+}
+
+/// How components outside the recommended list are treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Only deprecated and banned components are flagged.
+    #[default]
+    Denylist,
+    /// Any component that matches no recommended entry is flagged.
+    Allowlist,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawComponents {
+    pub mode: Option<Mode>,
+    pub recommended: Option<Vec<RawRecommended>>,
+    pub deprecated: Option<Vec<RawDeprecated>>,
+    pub banned: Option<Vec<RawBanned>>,
+    pub licenses: Option<RawLicenses>,
+    pub sources: Option<RawSources>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawRecommended {
+    /// Package URL or pattern (`pkg:cargo/rustls`, `pkg:npm/@types/*`).
+    #[schemars(with = "String")]
+    pub purl: Spanned<String>,
+    /// Allowed versions, in the ecosystem's own range syntax (`>=0.23`).
+    #[schemars(with = "Option<String>")]
+    pub versions: Option<Spanned<String>>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawDeprecated {
+    #[schemars(with = "String")]
+    pub purl: Spanned<String>,
+    /// Only these versions are deprecated.
+    #[schemars(with = "Option<String>")]
+    pub versions: Option<Spanned<String>>,
+    /// Date (YYYY-MM-DD) after which use is an error, not a warning.
+    #[schemars(with = "Option<String>")]
+    pub sunset: Option<Spanned<String>>,
+    /// Package URL of the replacement.
+    #[schemars(with = "Option<String>")]
+    pub use_instead: Option<Spanned<String>>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawBanned {
+    #[schemars(with = "String")]
+    pub purl: Spanned<String>,
+    /// Only these versions are banned.
+    #[schemars(with = "Option<String>")]
+    pub versions: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub use_instead: Option<Spanned<String>>,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawLicenses {
+    /// SPDX licence ids; an expression is accepted when the allowed ids can
+    /// satisfy it (`MIT OR GPL-3.0` passes with `MIT` allowed).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub allow: Option<Vec<Spanned<String>>>,
+    /// What to do when a component's licence is not known: `allow`, or the
+    /// severity of the `license-unknown` finding.
+    pub unknown: Option<UnknownLicense>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum UnknownLicense {
+    Allow,
+    Note,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSources {
+    /// Components fetched from git repositories.
+    pub git: Option<Permission>,
+    /// Components built from a directory outside the project.
+    pub path: Option<Permission>,
+    /// Registries components may come from, by name (`crates.io`) or index
+    /// URL. When absent, any registry is allowed.
+    pub registries: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Permission {
+    Allow,
+    Deny,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawRuleOverride {
+    pub severity: Option<Severity>,
+    /// `false` switches the rule off.
+    pub enabled: Option<bool>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawException {
+    /// Rule id or glob the exception applies to.
+    #[schemars(with = "String")]
+    pub rule: Spanned<String>,
+    /// Component it covers: a purl pattern, with `@version` to cover only
+    /// that version.
+    #[schemars(with = "Option<String>")]
+    pub purl: Option<Spanned<String>>,
+    /// Glob of the file it covers.
+    #[schemars(with = "Option<String>")]
+    pub path: Option<Spanned<String>>,
+    /// Why the finding is accepted (shown in every report).
+    pub reason: String,
+    /// Date (YYYY-MM-DD) after which the finding is reported again.
+    #[schemars(with = "Option<String>")]
+    pub expires: Option<Spanned<String>>,
+}

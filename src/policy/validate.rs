@@ -1,0 +1,261 @@
+//! Raw policy file → validated [`Layer`]: every purl, version range, SPDX id,
+//! glob, date and rule id is checked against its own grammar, and each error
+//! keeps the span of the offending value.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use globset::{Glob, GlobBuilder};
+use jiff::civil::Date;
+
+use super::raw::{self, PolicyFile};
+use super::{
+    Banned, Deprecated, Exception, PolicyError, Product, Recommended, RuleOverride, RuleSelector,
+    UnknownLicense,
+};
+use crate::finding::FailOn;
+use crate::location::SourceFile;
+use crate::purl::{Purl, PurlPattern};
+use crate::rules::registry;
+use crate::version::VersionRange;
+use crate::yaml::{self, Spanned};
+
+/// One policy file's validated content, before merging.
+#[derive(Default)]
+pub struct Layer {
+    pub fail_on: Option<FailOn>,
+    pub exclude: Vec<Glob>,
+    pub product: Option<Product>,
+    pub components: Option<ComponentsLayer>,
+    pub rules: Vec<RuleOverride>,
+    pub exceptions: Vec<Exception>,
+}
+
+#[derive(Default)]
+pub struct ComponentsLayer {
+    pub mode: Option<raw::Mode>,
+    pub recommended: Vec<Recommended>,
+    pub deprecated: Vec<Deprecated>,
+    pub banned: Vec<Banned>,
+    pub license_allow: Option<Vec<String>>,
+    pub license_unknown: Option<UnknownLicense>,
+    pub git: Option<raw::Permission>,
+    pub path: Option<raw::Permission>,
+    pub registries: Option<Vec<String>>,
+}
+
+struct Validator<'a> {
+    source: &'a Arc<SourceFile>,
+    errors: Vec<PolicyError>,
+}
+
+pub fn validate(file: PolicyFile, source: &Arc<SourceFile>) -> Result<Layer, Vec<PolicyError>> {
+    let mut v = Validator { source, errors: Vec::new() };
+    let layer = Layer {
+        fail_on: file.fail_on,
+        exclude: file.exclude.iter().flatten().filter_map(|g| v.path_glob(g)).collect(),
+        product: file.product.map(|p| v.product(p)),
+        components: file.components.map(|c| v.components(c)),
+        rules: file
+            .rules
+            .map(|m| m.0)
+            .into_iter()
+            .flatten()
+            .filter_map(|(key, o)| {
+                v.rule_selector(&key).map(|selector| RuleOverride {
+                    selector,
+                    severity: o.severity,
+                    enabled: o.enabled,
+                })
+            })
+            .collect(),
+        exceptions: file.exceptions.into_iter().flatten().filter_map(|e| v.exception(e)).collect(),
+    };
+    if v.errors.is_empty() { Ok(layer) } else { Err(v.errors) }
+}
+
+impl Validator<'_> {
+    fn span<T>(&self, value: &Spanned<T>) -> Range<usize> {
+        yaml::span(value, self.source)
+    }
+
+    fn error<T>(&mut self, at: &Spanned<T>, message: String, help: Option<&str>) {
+        let mut e = PolicyError::new(self.source, self.span(at), message);
+        if let Some(h) = help {
+            e = e.with_help(h);
+        }
+        self.errors.push(e);
+    }
+
+    fn date(&mut self, value: &Spanned<String>) -> Option<Date> {
+        match value.value.parse::<Date>() {
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.error(value, format!("`{}` is not a date", value.value), Some("write dates as YYYY-MM-DD, e.g. 2027-06-30"));
+                None
+            }
+        }
+    }
+
+    fn path_glob(&mut self, value: &Spanned<String>) -> Option<Glob> {
+        match GlobBuilder::new(&value.value).literal_separator(true).build() {
+            Ok(glob) => Some(glob),
+            Err(e) => {
+                self.error(value, format!("bad glob `{}`: {}", value.value, e.kind()), Some("globs use `*` within one path segment and `**` across segments"));
+                None
+            }
+        }
+    }
+
+    fn pattern(&mut self, value: &Spanned<String>) -> Option<PurlPattern> {
+        match value.value.parse::<PurlPattern>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.error(value, e.0, Some("write a package URL such as `pkg:cargo/openssl` or `pkg:npm/@types/*`"));
+                None
+            }
+        }
+    }
+
+    fn purl(&mut self, value: &Spanned<String>) -> Option<Purl> {
+        match value.value.parse::<Purl>() {
+            Ok(p) => Some(p),
+            Err(e) => {
+                self.error(value, e.0, Some("write a package URL such as `pkg:cargo/rustls`"));
+                None
+            }
+        }
+    }
+
+    fn versions(&mut self, pattern: Option<&PurlPattern>, value: Option<&Spanned<String>>) -> Option<VersionRange> {
+        let (pattern, value) = (pattern?, value?);
+        match VersionRange::parse(pattern.ecosystem, &value.value) {
+            Ok(range) => Some(range),
+            Err(message) => {
+                self.error(value, message, None);
+                None
+            }
+        }
+    }
+
+    fn product(&mut self, p: raw::RawProduct) -> Product {
+        let support = p.support;
+        Product {
+            name: p.name,
+            description: p.description,
+            owner: p.owner,
+            lifecycle: p.lifecycle,
+            contact: support.as_ref().and_then(|s| s.contact.clone()),
+            end_of_life: support.as_ref().and_then(|s| s.end_of_life.as_ref()).and_then(|d| self.date(d)),
+        }
+    }
+
+    fn components(&mut self, c: raw::RawComponents) -> ComponentsLayer {
+        let recommended = c.recommended.into_iter().flatten().filter_map(|e| {
+            let pattern = self.pattern(&e.purl);
+            let versions = self.versions(pattern.as_ref(), e.versions.as_ref());
+            Some(Recommended { pattern: pattern?, versions })
+        });
+        let recommended = recommended.collect();
+        let deprecated = c.deprecated.into_iter().flatten().filter_map(|e| {
+            let pattern = self.pattern(&e.purl);
+            let versions = self.versions(pattern.as_ref(), e.versions.as_ref());
+            let sunset = e.sunset.as_ref().and_then(|d| self.date(d));
+            let use_instead = e.use_instead.as_ref().and_then(|p| self.purl(p));
+            Some(Deprecated { pattern: pattern?, versions, sunset, use_instead, reason: e.reason })
+        });
+        let deprecated = deprecated.collect();
+        let banned = c.banned.into_iter().flatten().filter_map(|e| {
+            let pattern = self.pattern(&e.purl);
+            let versions = self.versions(pattern.as_ref(), e.versions.as_ref());
+            let use_instead = e.use_instead.as_ref().and_then(|p| self.purl(p));
+            Some(Banned { pattern: pattern?, versions, use_instead, reason: e.reason })
+        });
+        let banned = banned.collect();
+        let (license_allow, license_unknown) = match c.licenses {
+            Some(l) => (
+                l.allow.map(|ids| ids.iter().filter_map(|id| self.license_id(id)).collect()),
+                l.unknown,
+            ),
+            None => (None, None),
+        };
+        let (git, path, registries) = match c.sources {
+            Some(s) => (s.git, s.path, s.registries),
+            None => (None, None, None),
+        };
+        ComponentsLayer {
+            mode: c.mode,
+            recommended,
+            deprecated,
+            banned,
+            license_allow,
+            license_unknown,
+            git,
+            path,
+            registries,
+        }
+    }
+
+    fn license_id(&mut self, id: &Spanned<String>) -> Option<String> {
+        let text = id.value.trim();
+        if let Some(known) = spdx::license_id(text) {
+            return Some(known.name.to_owned());
+        }
+        if text.starts_with("LicenseRef-") {
+            return Some(text.to_owned());
+        }
+        let hint = spdx::imprecise_license_id(text)
+            .map(|(known, _)| format!("did you mean `{}`?", known.name))
+            .unwrap_or_else(|| "use an id from https://spdx.org/licenses/ or `LicenseRef-...`".to_owned());
+        self.error(id, format!("`{text}` is not an SPDX licence id"), Some(&hint));
+        None
+    }
+
+    fn rule_selector(&mut self, key: &Spanned<String>) -> Option<RuleSelector> {
+        let text = key.value.as_str();
+        if text.contains(['*', '?', '[', '{']) {
+            return match GlobBuilder::new(text).literal_separator(false).build() {
+                Ok(g) => Some(RuleSelector::Glob { text: text.to_owned(), matcher: g.compile_matcher() }),
+                Err(e) => {
+                    self.error(key, format!("bad rule glob `{text}`: {}", e.kind()), None);
+                    None
+                }
+            };
+        }
+        match registry::find(text) {
+            Some(rule) => Some(RuleSelector::Exact(rule.id.clone())),
+            None => {
+                let help = match registry::closest(text) {
+                    Some(near) => format!("did you mean `{near}`? (`pscf-lint rules` lists every rule)"),
+                    None => "`pscf-lint rules` lists every rule".to_owned(),
+                };
+                self.error(key, format!("unknown rule `{text}`"), Some(&help));
+                None
+            }
+        }
+    }
+
+    fn exception(&mut self, e: Spanned<raw::RawException>) -> Option<Exception> {
+        let span = self.span(&e);
+        let location = self.source.location(span);
+        let raw = e.value;
+        let rule = self.rule_selector(&raw.rule);
+        let purl = match &raw.purl {
+            Some(p) => Some(self.pattern(p)?),
+            None => None,
+        };
+        let path = match &raw.path {
+            Some(p) => Some(self.path_glob(p)?.compile_matcher()),
+            None => None,
+        };
+        let expires = match &raw.expires {
+            Some(d) => Some(self.date(d)?),
+            None => None,
+        };
+        if raw.reason.trim().is_empty() {
+            self.error(&raw.rule, "an exception needs a non-empty `reason`".to_owned(), Some("say why the finding is accepted, e.g. the ticket that tracks its removal"));
+            return None;
+        }
+        Some(Exception { rule: rule?, purl, path, reason: raw.reason, expires, location })
+    }
+}

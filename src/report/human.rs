@@ -1,0 +1,64 @@
+//! `--format human`: rustc-style snippets with the offending text
+//! underlined, then a summary by capability.
+
+use super::{Report, plural};
+use crate::diagnostic::{DiagLevel, Diagnostic};
+use crate::finding::{Finding, Severity};
+
+fn level(severity: Severity) -> DiagLevel {
+    match severity {
+        Severity::Error => DiagLevel::Error,
+        Severity::Warning => DiagLevel::Warning,
+        Severity::Note => DiagLevel::Note,
+    }
+}
+
+fn render_finding(report: &Report, f: &Finding, color: bool) -> String {
+    let mut notes = Vec::new();
+    if let Some(c) = f.rule.capability() {
+        notes.push((DiagLevel::Note, format!("{} {}", c.id(), c.name())));
+    }
+    if let Some(help) = &f.help {
+        notes.push((DiagLevel::Note, format!("help: {help}")));
+    }
+    let label = f.rule.slug().replace('-', " ");
+    Diagnostic {
+        level: level(f.severity),
+        code: Some(f.rule.as_str()),
+        title: &f.message,
+        source: report.sources.get(&f.location.path).map(AsRef::as_ref),
+        path: f.location.path.as_str(),
+        span: f.location.span.clone(),
+        label: &label,
+        notes,
+    }
+    .render(color)
+}
+
+pub fn render(report: &Report, color: bool) -> String {
+    let mut out = String::new();
+    for f in report.active() {
+        out.push_str(&render_finding(report, f, color));
+        out.push_str("\n\n");
+    }
+    out.push_str("Capability summary:\n");
+    for c in &report.capabilities {
+        let status = match c.status {
+            super::Status::Fail => format!("fail ({})", plural(c.findings, "finding")),
+            other => other.as_str().to_owned(),
+        };
+        out.push_str(&format!("  {:<13} {:<37} {status}\n", c.capability.id(), c.capability.name()));
+    }
+    let counts = report.counts();
+    out.push_str(&format!(
+        "\n{}, {}, {}",
+        plural(counts.errors, "error"),
+        plural(counts.warnings, "warning"),
+        plural(counts.notes, "note")
+    ));
+    if counts.suppressed > 0 {
+        out.push_str(&format!(" ({} suppressed by exceptions)", counts.suppressed));
+    }
+    out.push_str(&format!(" in {}.\n", plural(report.components, "component")));
+    out
+}

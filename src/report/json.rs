@@ -1,0 +1,124 @@
+//! `--format json`: the stable machine interface, versioned. Fields are only
+//! ever added; existing ones keep their names and meaning.
+
+use serde::Serialize;
+
+use super::Report;
+use crate::finding::Finding;
+
+/// Bumped only for an incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    root: &'a str,
+    summary: Summary,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+impl Tool {
+    pub(crate) const THIS: Tool = Tool {
+        name: "pscf-lint",
+        version: env!("CARGO_PKG_VERSION"),
+    };
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    suppressed: usize,
+    components: usize,
+    capabilities: Vec<Capability>,
+}
+
+#[derive(Serialize)]
+struct Capability {
+    id: &'static str,
+    name: &'static str,
+    status: &'static str,
+    findings: usize,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    capability: Option<&'static str>,
+    severity: &'static str,
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    component: Option<String>,
+    help: Option<&'a str>,
+    fingerprint: String,
+    suppressed: Option<Suppressed>,
+}
+
+#[derive(Serialize)]
+struct Suppressed {
+    kind: &'static str,
+    justification: String,
+}
+
+fn finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        rule: f.rule.as_str(),
+        capability: f.rule.capability().map(|c| c.id()),
+        severity: f.severity.as_str(),
+        message: &f.message,
+        file: f.location.path.as_str(),
+        line: f.location.line,
+        column: f.location.column,
+        end_line: f.location.end_line,
+        end_column: f.location.end_column,
+        component: f.component.as_ref().map(ToString::to_string),
+        help: f.help.as_deref(),
+        fingerprint: f.fingerprint(),
+        suppressed: f.suppression.as_ref().map(|s| Suppressed {
+            kind: "exception",
+            justification: s.justification(),
+        }),
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let counts = report.counts();
+    let doc = Document {
+        version: FORMAT_VERSION,
+        tool: Tool::THIS,
+        root: &report.root,
+        summary: Summary {
+            errors: counts.errors,
+            warnings: counts.warnings,
+            notes: counts.notes,
+            suppressed: counts.suppressed,
+            components: report.components,
+            capabilities: report
+                .capabilities
+                .iter()
+                .map(|c| Capability {
+                    id: c.capability.id(),
+                    name: c.capability.name(),
+                    status: c.status.as_str(),
+                    findings: c.findings,
+                })
+                .collect(),
+        },
+        findings: report.findings.iter().map(finding).collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,46 @@
+//! `--format markdown`: a summary for pull-request comments and the GitHub
+//! job summary (`$GITHUB_STEP_SUMMARY`).
+
+use super::{Report, plural};
+
+/// Escapes what would break a Markdown table cell.
+fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ").replace('\r', "")
+}
+
+pub fn render(report: &Report) -> String {
+    let counts = report.counts();
+    let mut out = String::from("## pscf-lint\n\n");
+    out.push_str(&format!(
+        "{}, {}, {} ({} suppressed) in {}.\n\n",
+        plural(counts.errors, "error"),
+        plural(counts.warnings, "warning"),
+        plural(counts.notes, "note"),
+        counts.suppressed,
+        plural(report.components, "component"),
+    ));
+    out.push_str("| Capability | Status | Findings |\n|---|---|---|\n");
+    for c in &report.capabilities {
+        out.push_str(&format!(
+            "| {} {} | {} | {} |\n",
+            c.capability.id(),
+            c.capability.name(),
+            c.status.as_str(),
+            c.findings
+        ));
+    }
+    let active: Vec<_> = report.active().collect();
+    if !active.is_empty() {
+        out.push_str("\n| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
+        for f in active {
+            out.push_str(&format!(
+                "| {} | `{}` | `{}` | {} |\n",
+                f.severity,
+                f.rule,
+                f.location,
+                cell(&f.message)
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,251 @@
+//! PSCF-SPM-RC — Recommended Components: every component against the
+//! policy's catalogue (banned, deprecated, recommended), licences and sources.
+
+use rayon::prelude::*;
+
+use super::registry::RuleInfo;
+use super::{Context, at_least};
+use crate::facts::{Component, Source};
+use crate::finding::{Finding, RuleId, Severity};
+use crate::policy::{ComponentPolicy, Mode, Permission, UnknownLicense};
+
+pub const BANNED: RuleInfo = RuleInfo {
+    id: RuleId::new("PSCF-SPM-RC/banned-component"),
+    default_severity: Severity::Error,
+    summary: "a component matches a `banned` entry of the catalogue",
+    rationale: "The organisation has decided this component (or these versions of it) must not ship: it is unmaintained, unsafe or legally unacceptable. Every product that still pulls it in carries that risk.",
+    fix: "Remove the dependency or move to the replacement the policy names. If it cannot go yet, add an exception with a reason and an expiry date.",
+    example: "components:\n  banned:\n    - purl: pkg:cargo/openssl\n      versions: \"<0.10.55\"\n      reason: vulnerable versions; use rustls\n      use-instead: pkg:cargo/rustls",
+};
+
+pub const DEPRECATED: RuleInfo = RuleInfo {
+    id: RuleId::new("PSCF-SPM-RC/deprecated-component"),
+    default_severity: Severity::Warning,
+    summary: "a component matches a `deprecated` entry (an error once its `sunset` date has passed)",
+    rationale: "Deprecated components are on their way out of the catalogue. Teams get a warning while there is time to migrate; after the sunset date the finding becomes an error.",
+    fix: "Migrate to the component named by `use-instead` before the sunset date.",
+    example: "components:\n  deprecated:\n    - purl: pkg:cargo/atty\n      sunset: 2027-06-30\n      reason: unmaintained (RUSTSEC-2024-0375); use std::io::IsTerminal",
+};
+
+pub const UNAPPROVED: RuleInfo = RuleInfo {
+    id: RuleId::new("PSCF-SPM-RC/unapproved-component"),
+    default_severity: Severity::Warning,
+    summary: "`mode: allowlist` and a direct dependency matches no `recommended` entry",
+    rationale: "In allowlist mode only evaluated, recommended components may be chosen. Transitive dependencies are the choice of the direct ones and are not flagged by this rule (banned and deprecated entries still apply to them).",
+    fix: "Use a recommended component instead, or ask for this one to be evaluated and added to the catalogue.",
+    example: "components:\n  mode: allowlist\n  recommended:\n    - purl: pkg:cargo/serde\n    - purl: pkg:cargo/tokio\n      versions: \">=1.38\"",
+};
+
+pub const VERSION_NOT_ALLOWED: RuleInfo = RuleInfo {
+    id: RuleId::new("PSCF-SPM-RC/version-not-allowed"),
+    default_severity: Severity::Error,
+    summary: "a recommended component's resolved version is outside every allowed range",
+    rationale: "A component is recommended for the versions that were evaluated. Older versions may lack fixes; newer major versions have not been reviewed.",
+    fix: "Update (or pin) the dependency to a version inside the allowed range, then refresh the lockfile.",
+    example: "components:\n  recommended:\n    - purl: pkg:cargo/rustls\n      versions: \">=0.23\"",
+};
+
+pub const LICENSE_NOT_ALLOWED: RuleInfo = RuleInfo {
+    id: RuleId::new("PSCF-SPM-RC/license-not-allowed"),
+    default_severity: Severity::Error,
+    summary: "a component's SPDX licence expression cannot be satisfied by the allowed licences",
+    rationale: "Shipping a component under a licence the organisation has not approved is a legal risk. `A OR B` passes when either side is allowed; `A AND B` needs both.",
+    fix: "Replace the component, or have the licence reviewed and added to `components.licenses.allow`.",
+    example: "components:\n  licenses:\n    allow: [MIT, Apache-2.0, BSD-3-Clause, ISC, Unicode-3.0]",
+};
+
+pub const LICENSE_UNKNOWN: RuleInfo = RuleInfo {
+    id: RuleId::new("PSCF-SPM-RC/license-unknown"),
+    default_severity: Severity::Warning,
+    summary: "the policy lists allowed licences but the input gives none (or no valid SPDX expression) for a component",
+    rationale: "A licence that cannot be read cannot be approved. For Cargo, licences come from the crate's manifest in the local cargo cache (`$CARGO_HOME/registry/src`); run `cargo fetch` first so the cache holds every crate.",
+    fix: "Fetch the dependencies so their manifests are in the cache, or set `components.licenses.unknown: allow` to accept unknown licences.",
+    example: "components:\n  licenses:\n    allow: [MIT, Apache-2.0]\n    unknown: warning   # or: allow | note | error",
+};
+
+pub const SOURCE_NOT_ALLOWED: RuleInfo = RuleInfo {
+    id: RuleId::new("PSCF-SPM-RC/source-not-allowed"),
+    default_severity: Severity::Error,
+    summary: "a component comes from git, a path outside the project, or a registry the policy does not list",
+    rationale: "Components from git repositories or unlisted registries bypass the organisation's registry controls (mirroring, scanning, yanking) and can change under the same name.",
+    fix: "Depend on a released version from an approved registry. For a private registry, add its index URL to `components.sources.registries`.",
+    example: "components:\n  sources:\n    git: deny\n    path: allow\n    registries: [crates.io]",
+};
+
+pub const RULES: &[RuleInfo] = &[
+    BANNED,
+    DEPRECATED,
+    UNAPPROVED,
+    VERSION_NOT_ALLOWED,
+    LICENSE_NOT_ALLOWED,
+    LICENSE_UNKNOWN,
+    SOURCE_NOT_ALLOWED,
+];
+
+pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let Some(policy) = ctx.policy.components.as_ref() else {
+        return Vec::new();
+    };
+    ctx.facts
+        .components
+        .par_iter()
+        .flat_map_iter(|c| check_component(ctx, policy, c))
+        .collect()
+}
+
+fn check_component(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let banned = catalogue(ctx, policy, c, &mut out);
+    if !banned {
+        out.extend(deprecated(ctx, policy, c));
+    }
+    out.extend(licence(ctx, policy, c));
+    out.extend(source(ctx, policy, c));
+    out
+}
+
+/// Whether an entry's optional range covers the component: a component
+/// whose version is not known is only covered by entries without a range.
+fn in_range(range: Option<&crate::version::VersionRange>, c: &Component) -> bool {
+    match (range, &c.purl.version) {
+        (None, _) => true,
+        (Some(r), Some(v)) => r.contains(v) == Some(true),
+        (Some(_), None) => false,
+    }
+}
+
+/// banned-component, unapproved-component and version-not-allowed; returns
+/// whether the component is banned.
+fn catalogue(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component, out: &mut Vec<Finding>) -> bool {
+    let purl = &c.purl;
+    if let Some(entry) = policy.banned.iter().find(|b| b.pattern.matches(purl) && in_range(b.versions.as_ref(), c)) {
+        let reason = entry.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+        let help = match &entry.use_instead {
+            Some(replacement) => format!("use `{replacement}` instead"),
+            None => "remove this dependency, or add an exception with a reason and an expiry date".to_owned(),
+        };
+        out.extend(ctx.component_finding(&BANNED, &c.location, purl, format!("`{purl}` is banned{reason}"), Some(help)));
+        return true;
+    }
+    let recommended: Vec<_> = policy.recommended.iter().filter(|r| r.pattern.matches(purl)).collect();
+    if recommended.is_empty() {
+        if policy.mode == Mode::Allowlist && c.direct {
+            let message = format!("`{}` is not a recommended component", purl.without_version());
+            let help = "use a recommended component, or ask for this one to be evaluated and added to `components.recommended`";
+            out.extend(ctx.component_finding(&UNAPPROVED, &c.location, purl, message, Some(help.to_owned())));
+        }
+        return false;
+    }
+    if let Some(version) = &purl.version {
+        let ranges: Vec<_> = recommended.iter().filter_map(|r| r.versions.as_ref()).collect();
+        let unrestricted = recommended.iter().any(|r| r.versions.is_none());
+        if !unrestricted && !ranges.iter().any(|r| r.contains(version) == Some(true)) {
+            let allowed: Vec<String> = ranges.iter().map(ToString::to_string).collect();
+            let message = format!("`{purl}` is outside the allowed versions ({})", allowed.join(" or "));
+            let help = format!("move `{}` to a version matching {}", purl.name, allowed.join(" or "));
+            out.extend(ctx.component_finding(&VERSION_NOT_ALLOWED, &c.location, purl, message, Some(help)));
+        }
+    }
+    false
+}
+
+fn deprecated(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<Finding> {
+    let entry = policy
+        .deprecated
+        .iter()
+        .find(|d| d.pattern.matches(&c.purl) && in_range(d.versions.as_ref(), c))?;
+    let purl = &c.purl;
+    let mut finding = ctx.component_finding(&DEPRECATED, &c.location, purl, String::new(), None)?;
+    let reason = entry.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+    finding.message = match entry.sunset {
+        Some(sunset) if ctx.today > sunset => {
+            finding.severity = at_least(finding.severity, Severity::Error);
+            format!("`{purl}` is deprecated and its sunset date {sunset} has passed{reason}")
+        }
+        Some(sunset) => format!("`{purl}` is deprecated (sunset {sunset}){reason}"),
+        None => format!("`{purl}` is deprecated{reason}"),
+    };
+    finding.help = Some(match &entry.use_instead {
+        Some(replacement) => format!("migrate to `{replacement}`"),
+        None => "migrate away from this component before its sunset date".to_owned(),
+    });
+    Some(finding)
+}
+
+fn licence(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<Finding> {
+    let licenses = policy.licenses.as_ref()?;
+    let purl = &c.purl;
+    let unknown = |why: String| {
+        let mut f = ctx.component_finding(&LICENSE_UNKNOWN, &c.location, purl, why, Some(LICENSE_UNKNOWN.fix.to_owned()))?;
+        match licenses.unknown {
+            Some(UnknownLicense::Allow) => return None,
+            Some(UnknownLicense::Note) => f.severity = Severity::Note,
+            Some(UnknownLicense::Warning) => f.severity = Severity::Warning,
+            Some(UnknownLicense::Error) => f.severity = Severity::Error,
+            None => {}
+        }
+        Some(f)
+    };
+    let Some(text) = &c.license else {
+        return unknown(format!("the licence of `{purl}` is not known"));
+    };
+    let Ok(expression) = spdx::Expression::parse_mode(text, spdx::ParseMode::LAX) else {
+        return unknown(format!("the licence of `{purl}` (`{text}`) is not an SPDX expression"));
+    };
+    let allowed = expression.evaluate(|req| match &req.license {
+        spdx::LicenseItem::Spdx { id, .. } => licenses.allow.iter().any(|a| a == id.name),
+        spdx::LicenseItem::Other(other) => licenses.allow.iter().any(|a| *a == format!("LicenseRef-{}", other.lic_ref)),
+    });
+    if allowed {
+        return None;
+    }
+    let message = format!("`{purl}` is licensed `{text}`, which the allowed licences do not satisfy");
+    let help = format!("allowed: {}; replace the component or have its licence reviewed", licenses.allow.join(", "));
+    ctx.component_finding(&LICENSE_NOT_ALLOWED, &c.location, purl, message, Some(help))
+}
+
+fn source(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<Finding> {
+    let rules = &policy.sources;
+    let denied = match &c.source {
+        Source::Git { .. } => rules.git == Permission::Deny,
+        Source::Path(_) => rules.path == Permission::Deny,
+        Source::Registry(registry) => rules
+            .registries
+            .as_ref()
+            .is_some_and(|allowed| !allowed.iter().any(|a| same_registry(a, registry))),
+    };
+    if !denied {
+        return None;
+    }
+    let purl = &c.purl;
+    let message = format!("`{purl}` comes from {}, which the policy does not allow", c.source);
+    let help = match &c.source {
+        Source::Registry(_) => "depend on a release from an approved registry, or add this registry to `components.sources.registries`",
+        _ => "depend on a released version from an approved registry",
+    };
+    ctx.component_finding(&SOURCE_NOT_ALLOWED, &c.location, purl, message, Some(help.to_owned()))
+}
+
+/// Registry names compare as written; URLs without `registry+` / `sparse+`
+/// and trailing slashes.
+fn same_registry(allowed: &str, actual: &str) -> bool {
+    let norm = |s: &str| {
+        s.trim_start_matches("registry+")
+            .trim_start_matches("sparse+")
+            .trim_end_matches('/')
+            .to_ascii_lowercase()
+    };
+    norm(allowed) == norm(actual)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registries_compare_without_protocol_prefixes() {
+        assert!(same_registry("crates.io", "crates.io"));
+        assert!(same_registry("sparse+https://my.corp/index/", "https://my.corp/index"));
+        assert!(!same_registry("crates.io", "https://my.corp/index"));
+    }
+}

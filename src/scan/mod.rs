@@ -1,0 +1,140 @@
+//! The scan stage: read each discovered file once, in parallel, and turn it
+//! into facts. A file that cannot be read or parsed becomes a
+//! [`FileProblem`]; it never aborts the scan.
+
+pub mod cargo;
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::discover::{DiscoveredFile, FileKind};
+use crate::facts::{Facts, FileProblem};
+use crate::location::{Location, SourceFile};
+
+/// Files larger than this are reported as skipped, not read: bounded memory
+/// whatever a repository holds. The largest real lockfiles are a few tens of
+/// megabytes.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What one file turned into.
+enum Scanned {
+    CargoManifest(cargo::Manifest),
+    CargoLock(cargo::Lockfile),
+    Problem(FileProblem),
+}
+
+/// Where the ecosystem resolvers find what they need outside the tree.
+#[derive(Clone, Debug, Default)]
+pub struct Environment {
+    /// Cargo's home (`$CARGO_HOME`, else `~/.cargo`), for licences of
+    /// registry crates already in the local cache. Read as files only.
+    pub cargo_home: Option<std::path::PathBuf>,
+}
+
+/// Scans every file and resolves components across files.
+pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
+    let scanned: Vec<(Arc<SourceFile>, Scanned)> =
+        files.par_iter().filter_map(scan_file).collect();
+
+    let mut facts = Facts::default();
+    let mut manifests = Vec::new();
+    let mut locks = Vec::new();
+    let mut sources = BTreeMap::new();
+    for (source, result) in scanned {
+        match result {
+            Scanned::CargoManifest(m) => manifests.push(m),
+            Scanned::CargoLock(l) => locks.push(l),
+            Scanned::Problem(p) => facts.problems.push(p),
+        }
+        sources.insert(source.path.clone(), source);
+    }
+    facts.components = cargo::resolve(&manifests, &locks, &sources, env);
+    facts.sources = sources;
+    facts.sorted()
+}
+
+fn scan_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
+    let text = match read_text(&file.absolute) {
+        Ok(text) => text,
+        Err(ReadError::Io) => return None,
+        Err(ReadError::TooLarge(size)) => {
+            return Some(skipped(
+                file,
+                format!("{size} bytes is over the {MAX_FILE_BYTES}-byte limit"),
+            ));
+        }
+        Err(ReadError::NotUtf8 { valid_up_to, bytes }) => {
+            // Point at the first bad byte using the valid prefix.
+            let prefix = String::from_utf8_lossy(bytes.get(..valid_up_to).unwrap_or(&[])).into_owned();
+            let source = Arc::new(SourceFile::new(file.path.clone(), prefix));
+            let location = source.location(valid_up_to..valid_up_to);
+            let problem = FileProblem::Unparsable {
+                location,
+                message: format!("not valid UTF-8 (first bad byte at offset {valid_up_to})"),
+            };
+            return Some((source, Scanned::Problem(problem)));
+        }
+    };
+    let source = Arc::new(SourceFile::new(file.path.clone(), text));
+    let result = match file.kind {
+        FileKind::CargoManifest => cargo::parse_manifest(&source).map(Scanned::CargoManifest),
+        FileKind::CargoLock => cargo::parse_lockfile(&source).map(Scanned::CargoLock),
+    };
+    let scanned = result.unwrap_or_else(Scanned::Problem);
+    Some((source, scanned))
+}
+
+fn skipped(file: &DiscoveredFile, reason: String) -> (Arc<SourceFile>, Scanned) {
+    let source = Arc::new(SourceFile::new(file.path.clone(), String::new()));
+    let problem = FileProblem::Skipped {
+        location: Location::file(file.path.clone()),
+        reason,
+    };
+    (source, Scanned::Problem(problem))
+}
+
+enum ReadError {
+    Io,
+    TooLarge(u64),
+    NotUtf8 { valid_up_to: usize, bytes: Vec<u8> },
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] (the size is checked on the open handle
+/// and enforced while reading, so a file growing underneath cannot bypass it).
+fn read_text(path: &Path) -> Result<String, ReadError> {
+    let file = File::open(path).map_err(|_| ReadError::Io)?;
+    let size = file.metadata().map_err(|_| ReadError::Io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|_| ReadError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    // A UTF-8 byte-order mark is not part of the content.
+    let start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    match std::str::from_utf8(bytes.get(start..).unwrap_or(&[])) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(e) => Err(ReadError::NotUtf8 {
+            valid_up_to: e.valid_up_to(),
+            bytes: bytes.split_off(start),
+        }),
+    }
+}
+
+/// A parse error from a TOML parser, as a problem at the parser's position.
+pub(crate) fn toml_problem(source: &SourceFile, error: &toml::de::Error) -> FileProblem {
+    let span = error.span().unwrap_or(0..0);
+    FileProblem::Unparsable {
+        location: source.location(span),
+        message: error.message().trim().to_owned(),
+    }
+}
