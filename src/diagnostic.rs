@@ -13,6 +13,7 @@ pub enum DiagLevel {
     Error,
     Warning,
     Note,
+    Help,
 }
 
 /// One diagnostic: a title, an optional code, a span in a file, and footer
@@ -33,6 +34,7 @@ fn level(l: DiagLevel) -> Level<'static> {
         DiagLevel::Error => Level::ERROR,
         DiagLevel::Warning => Level::WARNING,
         DiagLevel::Note => Level::NOTE,
+        DiagLevel::Help => Level::HELP,
     }
 }
 

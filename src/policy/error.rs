@@ -61,7 +61,7 @@ impl PolicyError {
         let notes = self
             .help
             .iter()
-            .map(|h| (DiagLevel::Note, format!("help: {h}")))
+            .map(|h| (DiagLevel::Help, h.clone()))
             .collect();
         Diagnostic {
             level: DiagLevel::Error,

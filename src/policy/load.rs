@@ -42,9 +42,10 @@ pub fn load(root: &Path, config: Option<&Path>) -> Result<Policy, PolicyErrors> 
     loader.finish()
 }
 
-/// Loads and validates one policy file (and what it extends).
+/// Loads and validates one policy file (and what it extends); paths in
+/// errors are shown relative to the working directory.
 pub fn load_file(path: &Path) -> Result<Policy, PolicyErrors> {
-    let root = path.parent().unwrap_or(Path::new("."));
+    let root = Path::new(".");
     let mut loader = Loader { root, stack: Vec::new(), seen: HashSet::new(), layers: Vec::new(), errors: Vec::new() };
     loader.load(&Origin::File(path.to_path_buf()), None);
     loader.finish()

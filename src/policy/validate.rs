@@ -13,7 +13,7 @@ use super::{
     Banned, Deprecated, Exception, PolicyError, Product, Recommended, RuleOverride, RuleSelector,
     UnknownLicense,
 };
-use crate::finding::FailOn;
+use crate::finding::{Capability, FailOn};
 use crate::location::SourceFile;
 use crate::purl::{Purl, PurlPattern};
 use crate::rules::registry;
@@ -71,7 +71,11 @@ pub fn validate(file: PolicyFile, source: &Arc<SourceFile>) -> Result<Layer, Vec
             .collect(),
         exceptions: file.exceptions.into_iter().flatten().filter_map(|e| v.exception(e)).collect(),
     };
-    if v.errors.is_empty() { Ok(layer) } else { Err(v.errors) }
+    if v.errors.is_empty() {
+        return Ok(layer);
+    }
+    v.errors.sort_by_key(|e| e.span.start);
+    Err(v.errors)
 }
 
 impl Validator<'_> {
@@ -213,6 +217,13 @@ impl Validator<'_> {
 
     fn rule_selector(&mut self, key: &Spanned<String>) -> Option<RuleSelector> {
         let text = key.value.as_str();
+        let prefix = text.split('/').next().unwrap_or(text);
+        let known_prefix = prefix == "pscf-lint" || Capability::from_id(prefix).is_some();
+        if !known_prefix && !prefix.contains(['*', '?', '[', '{']) {
+            let ids: Vec<&str> = Capability::ALL.iter().map(|c| c.id()).collect();
+            self.error(key, format!("unknown capability `{prefix}` in `{text}`"), Some(&format!("rule ids start with one of {} or `pscf-lint`", ids.join(", "))));
+            return None;
+        }
         if text.contains(['*', '?', '[', '{']) {
             return match GlobBuilder::new(text).literal_separator(false).build() {
                 Ok(g) => Some(RuleSelector::Glob { text: text.to_owned(), matcher: g.compile_matcher() }),
@@ -236,8 +247,11 @@ impl Validator<'_> {
     }
 
     fn exception(&mut self, e: Spanned<raw::RawException>) -> Option<Exception> {
-        let span = self.span(&e);
-        let location = self.source.location(span);
+        // A mapping's span is empty at its start: point at its whole first line.
+        let start = self.span(&e).start;
+        let line = self.source.location(start..start).line;
+        let end = self.source.index.line_span(&self.source.text, line).end;
+        let location = self.source.location(start..end.max(start));
         let raw = e.value;
         let rule = self.rule_selector(&raw.rule);
         let purl = match &raw.purl {

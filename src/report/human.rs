@@ -19,7 +19,7 @@ fn render_finding(report: &Report, f: &Finding, color: bool) -> String {
         notes.push((DiagLevel::Note, format!("{} {}", c.id(), c.name())));
     }
     if let Some(help) = &f.help {
-        notes.push((DiagLevel::Note, format!("help: {help}")));
+        notes.push((DiagLevel::Help, help.clone()));
     }
     let label = f.rule.slug().replace('-', " ");
     Diagnostic {

@@ -115,10 +115,12 @@ fn in_range(range: Option<&crate::version::VersionRange>, c: &Component) -> bool
 }
 
 /// banned-component, unapproved-component and version-not-allowed; returns
-/// whether the component is banned.
+/// whether the component is banned. Where several banned or deprecated
+/// entries match, the last one wins: a repository's own entry overrides the
+/// bundle it extends.
 fn catalogue(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component, out: &mut Vec<Finding>) -> bool {
     let purl = &c.purl;
-    if let Some(entry) = policy.banned.iter().find(|b| b.pattern.matches(purl) && in_range(b.versions.as_ref(), c)) {
+    if let Some(entry) = policy.banned.iter().rev().find(|b| b.pattern.matches(purl) && in_range(b.versions.as_ref(), c)) {
         let reason = entry.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
         let help = match &entry.use_instead {
             Some(replacement) => format!("use `{replacement}` instead"),
@@ -153,6 +155,7 @@ fn deprecated(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Opt
     let entry = policy
         .deprecated
         .iter()
+        .rev()
         .find(|d| d.pattern.matches(&c.purl) && in_range(d.versions.as_ref(), c))?;
     let purl = &c.purl;
     let mut finding = ctx.component_finding(&DEPRECATED, &c.location, purl, String::new(), None)?;

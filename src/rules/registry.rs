@@ -34,6 +34,10 @@ pub fn find(id: &str) -> Option<&'static RuleInfo> {
 /// The rule id nearest to a misspelt one, if any is close enough to be the
 /// likely intent.
 pub fn closest(id: &str) -> Option<&'static str> {
+    let lower = id.to_lowercase();
+    if let Some(prefixed) = all().find(|r| r.id.as_str().to_lowercase().starts_with(&lower)) {
+        return Some(prefixed.id.as_str());
+    }
     all()
         .map(|r| (edit_distance(&id.to_lowercase(), &r.id.as_str().to_lowercase()), r.id.as_str()))
         .filter(|(d, _)| *d <= id.len() / 3 + 1)
@@ -83,6 +87,7 @@ mod tests {
     fn suggests_the_nearest_rule() {
         assert_eq!(closest("PSCF-SPM-RC/baned-component"), Some("PSCF-SPM-RC/banned-component"));
         assert_eq!(closest("nothing-like-it"), None);
+        assert_eq!(closest("PSCF-SPM-RC/deprecated"), Some("PSCF-SPM-RC/deprecated-component"));
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

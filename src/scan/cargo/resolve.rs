@@ -191,7 +191,11 @@ fn resolve_workspace(ws: &Workspace<'_>, lock: Option<&Lockfile>, sources: &Sour
                 requirement: spec.requirement.clone(),
                 scope,
                 direct: true,
-                source: package.map_or_else(|| declared_source(&spec.source), |p| locked_source(p.source.as_deref())),
+                source: match (&spec.source, package) {
+                    // The lockfile does not record a path; the manifest does.
+                    (DepSource::Path(_), _) | (_, None) => declared_source(&spec.source),
+                    (_, Some(p)) => locked_source(p.source.as_deref()),
+                },
                 license: None,
                 location: file.location(decl.span.clone()),
             });

@@ -1,0 +1,80 @@
+//! Shared helpers: run the real binary on a fixture, read its JSON output.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The date every test runs at, so sunsets and expiries are reproducible.
+pub const TODAY: &str = "2026-06-01";
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `pscf-lint` with a fixed date, the fixture cargo cache, no colour and
+/// no GitHub environment, run from the project root.
+pub fn pscf_lint() -> Command {
+    let mut cmd = Command::cargo_bin("pscf-lint").unwrap_or_else(|e| panic!("binary: {e}"));
+    cmd.current_dir(root())
+        .env("PSCF_LINT_TODAY", TODAY)
+        .env("CARGO_HOME", root().join("fixtures/cargo-home"))
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("NO_COLOR");
+    cmd
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(args: &[&str]) -> Run {
+    let output = pscf_lint().args(args).output().unwrap_or_else(|e| panic!("run: {e}"));
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// `check FIXTURE --format json`, parsed.
+pub fn check_json(fixture: &str, extra: &[&str]) -> (i32, Value) {
+    let path = format!("fixtures/{fixture}");
+    let mut args = vec!["check", path.as_str(), "--format", "json"];
+    args.extend_from_slice(extra);
+    let r = run(&args);
+    let json = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr:\n{}", r.stdout, r.stderr));
+    (r.code, json)
+}
+
+/// (rule, file, line) of every active finding, in report order.
+pub fn triples(report: &Value) -> Vec<(String, String, u64)> {
+    findings(report)
+        .iter()
+        .filter(|f| f["suppressed"].is_null())
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_owned(),
+                f["file"].as_str().unwrap_or_default().to_owned(),
+                f["line"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+pub fn findings(report: &Value) -> Vec<Value> {
+    report["findings"].as_array().cloned().unwrap_or_default()
+}
+
+pub fn t(rule: &str, file: &str, line: u64) -> (String, String, u64) {
+    (rule.to_owned(), file.to_owned(), line)
+}
+
+pub fn read(path: impl AsRef<Path>) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("read: {e}"))
+}
