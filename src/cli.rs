@@ -127,13 +127,21 @@ enum ColorArg {
 pub fn run(cli: Cli) -> i32 {
     let today = cli.today.unwrap_or_else(pscf_lint::today_utc);
     match cli.command {
-        None => check(CheckArgs { path: PathBuf::from("."), ..CheckArgs::default() }, today),
+        None => check(
+            CheckArgs {
+                path: PathBuf::from("."),
+                ..CheckArgs::default()
+            },
+            today,
+        ),
         Some(Command::Check(args)) => check(args, today),
         Some(Command::Rules) => print(&rules_table()),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Capabilities) => capabilities_table(),
         Some(Command::Schema) => print(&schema()),
-        Some(Command::Policy { command: PolicyCommand::Validate { file } }) => validate(&file),
+        Some(Command::Policy {
+            command: PolicyCommand::Validate { file },
+        }) => validate(&file),
     }
 }
 
@@ -169,19 +177,21 @@ fn check(args: CheckArgs, today: Date) -> i32 {
         ColorArg::Always => true,
         ColorArg::Never => false,
         ColorArg::Auto => {
-            args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
         }
     };
     let text = render(&report, args.format, color, args.quiet);
-    if args.format == Format::Github {
-        if let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
-            if let Err(e) = append(Path::new(&summary), &report::markdown::render(&report)) {
-                eprintln!("warning: cannot write the job summary to $GITHUB_STEP_SUMMARY: {e}");
-            }
-        }
+    if args.format == Format::Github
+        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
+        && let Err(e) = append(Path::new(&summary), &report::markdown::render(&report))
+    {
+        eprintln!("warning: cannot write the job summary to $GITHUB_STEP_SUMMARY: {e}");
     }
     let written = match &args.output {
-        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
         None => {
             print(&text);
             Ok(())
@@ -197,7 +207,12 @@ fn render(report: &Report, format: Format, color: bool, quiet: bool) -> String {
     match format {
         Format::Human if quiet => report
             .active()
-            .map(|f| format!("{}: {}[{}]: {}\n", f.location, f.severity, f.rule, f.message))
+            .map(|f| {
+                format!(
+                    "{}: {}[{}]: {}\n",
+                    f.location, f.severity, f.rule, f.message
+                )
+            })
             .collect(),
         Format::Human => report::human::render(report, color),
         Format::Json => report::json::render(report),
@@ -208,7 +223,10 @@ fn render(report: &Report, format: Format, color: bool, quiet: bool) -> String {
 }
 
 fn append(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
     file.write_all(text.as_bytes())
 }
 
@@ -222,15 +240,22 @@ fn cargo_home() -> Option<PathBuf> {
 fn rules_table() -> String {
     let mut out = format!("{:<38} {:<8} {}\n", "RULE", "DEFAULT", "FIRES WHEN");
     for rule in registry::all() {
-        out.push_str(&format!("{:<38} {:<8} {}\n", rule.id, rule.default_severity, rule.summary));
+        out.push_str(&format!(
+            "{:<38} {:<8} {}\n",
+            rule.id, rule.default_severity, rule.summary
+        ));
     }
     out
 }
 
 fn explain(id: &str) -> i32 {
     let Some(rule) = registry::find(id) else {
-        let hint = registry::closest(id).map(|near| format!("; did you mean `{near}`?")).unwrap_or_default();
-        return fail(&format!("unknown rule `{id}`{hint} (`pscf-lint rules` lists every rule)"));
+        let hint = registry::closest(id)
+            .map(|near| format!("; did you mean `{near}`?"))
+            .unwrap_or_default();
+        return fail(&format!(
+            "unknown rule `{id}`{hint} (`pscf-lint rules` lists every rule)"
+        ));
     };
     let mut out = format!("{} ({} by default)\n\n", rule.id, rule.default_severity);
     match rule.capability() {
@@ -238,9 +263,18 @@ fn explain(id: &str) -> i32 {
             out.push_str(&format!("Capability: {} {}\n", c.id(), c.name()));
             if let Some(entry) = capabilities::find(c.id()) {
                 out.push_str(&format!("  Area:        {}\n", entry.area));
-                out.push_str(&format!("  Required by: {}\n", entry.required_by.join(", ")));
-                out.push_str(&format!("  Accountable: {}\n", entry.accountable.join(", ")));
-                out.push_str(&format!("  Responsible: {}\n", entry.responsible.join(", ")));
+                out.push_str(&format!(
+                    "  Required by: {}\n",
+                    entry.required_by.join(", ")
+                ));
+                out.push_str(&format!(
+                    "  Accountable: {}\n",
+                    entry.accountable.join(", ")
+                ));
+                out.push_str(&format!(
+                    "  Responsible: {}\n",
+                    entry.responsible.join(", ")
+                ));
             }
         }
         None => out.push_str("Capability: none (a pscf-lint tool finding)\n"),
@@ -291,7 +325,11 @@ fn validate(file: &Path) -> i32 {
     match policy::load_file(file) {
         Ok(policy) => {
             let files: Vec<String> = policy.sources.iter().map(|s| s.path.to_string()).collect();
-            print(&format!("{}: policy is valid ({})\n", file.display(), files.join(" <- ")))
+            print(&format!(
+                "{}: policy is valid ({})\n",
+                file.display(),
+                files.join(" <- ")
+            ))
         }
         Err(errors) => {
             eprint!("{}", errors.render(std::io::stderr().is_terminal()));

@@ -62,7 +62,11 @@ impl Diagnostic<'_> {
         for (note_level, text) in &self.notes {
             group = group.element(level(*note_level).message(text.as_str()));
         }
-        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let renderer = if color {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
         renderer.decor_style(DecorStyle::Ascii).render(&[group])
     }
 }

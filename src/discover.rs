@@ -116,14 +116,14 @@ pub fn discover(root: &Path, excludes: &Excludes, threads: usize) -> Vec<Discove
             if !file_type.is_file() {
                 return WalkState::Continue;
             }
-            if let Some(&index) = classes.matches(rel.as_str()).first() {
-                if let (Some(kind), Ok(mut list)) = (kinds.get(index), found.lock()) {
-                    list.push(DiscoveredFile {
-                        path: rel,
-                        absolute: entry.path().to_path_buf(),
-                        kind: *kind,
-                    });
-                }
+            if let Some(&index) = classes.matches(rel.as_str()).first()
+                && let (Some(kind), Ok(mut list)) = (kinds.get(index), found.lock())
+            {
+                list.push(DiscoveredFile {
+                    path: rel,
+                    absolute: entry.path().to_path_buf(),
+                    kind: *kind,
+                });
             }
             WalkState::Continue
         })

@@ -41,7 +41,10 @@ pub enum Source {
     /// index URL without the `registry+` / `sparse+` prefix.
     Registry(String),
     /// A git repository, with the branch, tag or commit when one is named.
-    Git { url: String, reference: Option<String> },
+    Git {
+        url: String,
+        reference: Option<String>,
+    },
     /// A directory outside the project, as written in the manifest.
     Path(String),
 }
@@ -50,8 +53,14 @@ impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Registry(r) => write!(f, "registry {r}"),
-            Source::Git { url, reference: Some(r) } => write!(f, "git {url}#{r}"),
-            Source::Git { url, reference: None } => write!(f, "git {url}"),
+            Source::Git {
+                url,
+                reference: Some(r),
+            } => write!(f, "git {url}#{r}"),
+            Source::Git {
+                url,
+                reference: None,
+            } => write!(f, "git {url}"),
             Source::Path(p) => write!(f, "path {p}"),
         }
     }
@@ -101,10 +110,10 @@ impl Facts {
     /// Puts every list in its canonical order so that output does not
     /// depend on thread scheduling.
     pub fn sorted(mut self) -> Self {
-        self.components.sort_by(|a, b| {
-            (&a.location, &a.purl, a.scope).cmp(&(&b.location, &b.purl, b.scope))
-        });
-        self.problems.sort_by(|a, b| problem_key(a).cmp(&problem_key(b)));
+        self.components
+            .sort_by(|a, b| (&a.location, &a.purl, a.scope).cmp(&(&b.location, &b.purl, b.scope)));
+        self.problems
+            .sort_by(|a, b| problem_key(a).cmp(&problem_key(b)));
         self
     }
 }

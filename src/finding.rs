@@ -94,9 +94,7 @@ impl Capability {
     pub fn name(self) -> &'static str {
         match self {
             Capability::RecommendedComponents => "Recommended Components",
-            Capability::RecommendedSharedSecurityServices => {
-                "Recommended Shared Security Services"
-            }
+            Capability::RecommendedSharedSecurityServices => "Recommended Shared Security Services",
             Capability::DeliveryMetrics => "Delivery Metrics",
             Capability::QualityMetrics => "Quality Metrics",
             Capability::ProductOperatingModel => "Product Operating Model",
@@ -126,7 +124,9 @@ impl RuleId {
 
     /// The capability part, `None` for tool findings.
     pub fn capability(&self) -> Option<Capability> {
-        self.0.split_once('/').and_then(|(cap, _)| Capability::from_id(cap))
+        self.0
+            .split_once('/')
+            .and_then(|(cap, _)| Capability::from_id(cap))
     }
 
     pub fn slug(&self) -> &'static str {
@@ -144,16 +144,25 @@ impl fmt::Display for RuleId {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Suppression {
     /// Covered by a policy exception that has not expired.
-    Exception { reason: String, expires: Option<String> },
+    Exception {
+        reason: String,
+        expires: Option<String>,
+    },
 }
 
 impl Suppression {
     pub fn justification(&self) -> String {
         match self {
-            Suppression::Exception { reason, expires: Some(date) } => {
+            Suppression::Exception {
+                reason,
+                expires: Some(date),
+            } => {
                 format!("{reason} (exception expires {date})")
             }
-            Suppression::Exception { reason, expires: None } => reason.clone(),
+            Suppression::Exception {
+                reason,
+                expires: None,
+            } => reason.clone(),
         }
     }
 }
@@ -178,7 +187,11 @@ impl Finding {
     /// numbers are left out on purpose so a baseline survives edits above.
     pub fn fingerprint(&self) -> String {
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for part in [self.rule.as_str(), self.location.path.as_str(), &self.subject] {
+        for part in [
+            self.rule.as_str(),
+            self.location.path.as_str(),
+            &self.subject,
+        ] {
             for byte in part.bytes().chain(std::iter::once(0)) {
                 hash ^= u64::from(byte);
                 hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
@@ -212,7 +225,9 @@ impl FromStr for Severity {
             "note" => Ok(Severity::Note),
             "warning" => Ok(Severity::Warning),
             "error" => Ok(Severity::Error),
-            other => Err(format!("unknown severity `{other}` (use error, warning or note)")),
+            other => Err(format!(
+                "unknown severity `{other}` (use error, warning or note)"
+            )),
         }
     }
 }

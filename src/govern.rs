@@ -50,19 +50,32 @@ pub fn govern(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         let subject = exception.location.span.start.to_string();
         let finding = if expired(exception, ctx.today) {
             let date = exception.expires.map(|d| d.to_string()).unwrap_or_default();
-            ctx.finding(&EXPIRED_EXCEPTION, &exception.location, format!("this exception expired on {date}; the findings it covered are reported again"))
-                .map(|mut f| {
-                    f.help = Some(format!("fix the finding and delete the exception, or renew it (reason was: {})", exception.reason));
-                    f.subject = subject;
-                    f
-                })
+            ctx.finding(
+                &EXPIRED_EXCEPTION,
+                &exception.location,
+                format!(
+                    "this exception expired on {date}; the findings it covered are reported again"
+                ),
+            )
+            .map(|mut f| {
+                f.help = Some(format!(
+                    "fix the finding and delete the exception, or renew it (reason was: {})",
+                    exception.reason
+                ));
+                f.subject = subject;
+                f
+            })
         } else if !used {
-            ctx.finding(&UNUSED_EXCEPTION, &exception.location, "this exception matches no finding".to_owned())
-                .map(|mut f| {
-                    f.help = Some("delete it, or correct its `rule`, `purl` or `path`".to_owned());
-                    f.subject = subject;
-                    f
-                })
+            ctx.finding(
+                &UNUSED_EXCEPTION,
+                &exception.location,
+                "this exception matches no finding".to_owned(),
+            )
+            .map(|mut f| {
+                f.help = Some("delete it, or correct its `rule`, `purl` or `path`".to_owned());
+                f.subject = subject;
+                f
+            })
         } else {
             None
         };

@@ -66,13 +66,18 @@ pub enum CheckError {
 
 /// Today's date in UTC.
 pub fn today_utc() -> Date {
-    jiff::tz::Offset::UTC.to_datetime(jiff::Timestamp::now()).date()
+    jiff::tz::Offset::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
 }
 
 /// Lints the repository at `root`.
 pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> {
     if !root.is_dir() {
-        return Err(CheckError::Usage(format!("`{}` is not a directory", root.display())));
+        return Err(CheckError::Usage(format!(
+            "`{}` is not a directory",
+            root.display()
+        )));
     }
     let policy = policy::load(root, options.config.as_deref()).map_err(CheckError::Policy)?;
     let excludes = Excludes::new(&policy.exclude)
@@ -80,12 +85,20 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
-        .map_err(|e| CheckError::Usage(format!("cannot start {} worker threads: {e}", options.jobs)))?;
-    let env = scan::Environment { cargo_home: options.cargo_home.clone() };
+        .map_err(|e| {
+            CheckError::Usage(format!("cannot start {} worker threads: {e}", options.jobs))
+        })?;
+    let env = scan::Environment {
+        cargo_home: options.cargo_home.clone(),
+    };
     let (facts, findings) = pool.install(|| {
         let files = discover::discover(root, &excludes, options.jobs.max(1));
         let facts = scan::scan(&files, &env);
-        let ctx = Context { policy: &policy, facts: &facts, today: options.today };
+        let ctx = Context {
+            policy: &policy,
+            facts: &facts,
+            today: options.today,
+        };
         let mut findings = rules::evaluate(&ctx);
         govern::govern(&ctx, &mut findings);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -94,7 +107,9 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
     let capabilities = capability_statuses(&policy, &findings);
     let mut sources = facts.sources;
     for source in &policy.sources {
-        sources.entry(source.path.clone()).or_insert_with(|| source.clone());
+        sources
+            .entry(source.path.clone())
+            .or_insert_with(|| source.clone());
     }
     Ok(Report {
         root: root.display().to_string(),
@@ -124,7 +139,11 @@ fn capability_statuses(policy: &Policy, findings: &[finding::Finding]) -> Vec<Ca
                 (_, 0) => Status::Pass,
                 _ => Status::Fail,
             };
-            CapabilityStatus { capability, status, findings: active }
+            CapabilityStatus {
+                capability,
+                status,
+                findings: active,
+            }
         })
         .collect()
 }

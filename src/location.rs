@@ -125,8 +125,10 @@ impl Location {
     /// A location for `span` in `text`; an inverted or overlong span is
     /// clamped so that the result always lies inside the file.
     pub fn from_span(path: RelPath, text: &str, index: &LineIndex, span: Range<usize>) -> Self {
-        let start = span.start.min(text.len());
-        let end = span.end.clamp(start, text.len());
+        // Clamped into the text and onto character boundaries, so that any
+        // consumer may slice the text with it.
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let end = floor_char_boundary(text, span.end.clamp(start, text.len())).max(start);
         let (line, column) = index.line_col(text, start);
         let (end_line, end_column) = index.line_col(text, end);
         Location {
@@ -154,7 +156,15 @@ impl Location {
 
 impl Location {
     fn key(&self) -> (&RelPath, u32, u32, u32, u32, usize, usize) {
-        (&self.path, self.line, self.column, self.end_line, self.end_column, self.span.start, self.span.end)
+        (
+            &self.path,
+            self.line,
+            self.column,
+            self.end_line,
+            self.end_column,
+            self.span.start,
+            self.span.end,
+        )
     }
 }
 
@@ -223,8 +233,11 @@ mod tests {
         // Inside the two bytes of `é`: moved back to its start.
         assert_eq!(idx.line_col(text, 5), (2, 1));
         assert_eq!(idx.offset(text, 99, 1), text.len());
+        #[allow(clippy::reversed_empty_ranges)] // an inverted span is the case under test
         let loc = Location::from_span(RelPath::new("x"), text, &idx, 3..1);
         assert_eq!(loc.span, 3..3);
+        let inside_e = Location::from_span(RelPath::new("x"), text, &idx, 5..5);
+        assert_eq!(inside_e.span, 4..4);
     }
 
     #[test]

@@ -49,7 +49,10 @@ impl Ecosystem {
     /// Names compare case-insensitively in these ecosystems, so both sides
     /// are lower-cased before matching.
     fn case_insensitive(self) -> bool {
-        matches!(self, Ecosystem::Pypi | Ecosystem::Github | Ecosystem::Docker)
+        matches!(
+            self,
+            Ecosystem::Pypi | Ecosystem::Github | Ecosystem::Docker
+        )
     }
 }
 
@@ -193,9 +196,11 @@ impl fmt::Display for PurlError {
 /// Qualifiers and subpath are accepted and ignored: components are
 /// identified by type, namespace, name and version.
 fn split(s: &str) -> Result<(Ecosystem, String, Option<String>), PurlError> {
-    let rest = s
-        .strip_prefix("pkg:")
-        .ok_or_else(|| PurlError(format!("`{s}` is not a package URL: it must start with `pkg:`")))?;
+    let rest = s.strip_prefix("pkg:").ok_or_else(|| {
+        PurlError(format!(
+            "`{s}` is not a package URL: it must start with `pkg:`"
+        ))
+    })?;
     let rest = rest.split('#').next().unwrap_or(rest);
     let rest = rest.split('?').next().unwrap_or(rest);
     let rest = rest.trim_start_matches('/');
@@ -343,13 +348,23 @@ mod tests {
     #[test]
     fn normalises_pypi_and_github_names() {
         assert_eq!(purl("pkg:pypi/Foo_Bar.baz").name, "foo-bar-baz");
-        assert_eq!(purl("pkg:github/Actions/Checkout@v4").to_string(), "pkg:github/actions/checkout@v4");
+        assert_eq!(
+            purl("pkg:github/Actions/Checkout@v4").to_string(),
+            "pkg:github/actions/checkout@v4"
+        );
         assert_eq!(purl("pkg:cargo/Serde").name, "Serde");
     }
 
     #[test]
     fn rejects_malformed_purls() {
-        for bad in ["cargo/serde", "pkg:cargo", "pkg:foo/bar", "pkg:cargo/serde@", "pkg:cargo/a%zz", "pkg:cargo/x*"] {
+        for bad in [
+            "cargo/serde",
+            "pkg:cargo",
+            "pkg:foo/bar",
+            "pkg:cargo/serde@",
+            "pkg:cargo/a%zz",
+            "pkg:cargo/x*",
+        ] {
             assert!(bad.parse::<Purl>().is_err(), "{bad} should be rejected");
         }
     }
@@ -360,11 +375,15 @@ mod tests {
         assert!(types.matches(&purl("pkg:npm/@types/node@1.0.0")));
         assert!(!types.matches(&purl("pkg:npm/node@1.0.0")));
         assert!(!types.matches(&purl("pkg:cargo/@types/node")));
-        let exact: PurlPattern = "pkg:cargo/openssl@0.10.1".parse().unwrap_or_else(|e| panic!("{e}"));
+        let exact: PurlPattern = "pkg:cargo/openssl@0.10.1"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
         assert!(exact.matches(&purl("pkg:cargo/openssl@0.10.1")));
         assert!(!exact.matches(&purl("pkg:cargo/openssl@0.10.2")));
         assert!(!exact.matches(&purl("pkg:cargo/openssl-sys@0.10.1")));
-        let gh: PurlPattern = "pkg:github/Actions/*".parse().unwrap_or_else(|e| panic!("{e}"));
+        let gh: PurlPattern = "pkg:github/Actions/*"
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
         assert!(gh.matches(&purl("pkg:github/actions/checkout@v4")));
     }
 }

@@ -29,7 +29,9 @@ impl VersionRange {
     /// version of this ecosystem (so the caller can say "cannot tell").
     pub fn contains(&self, version: &str) -> Option<bool> {
         match self {
-            VersionRange::Cargo(req) => semver::Version::parse(version).ok().map(|v| req.matches(&v)),
+            VersionRange::Cargo(req) => semver::Version::parse(version)
+                .ok()
+                .map(|v| req.matches(&v)),
         }
     }
 }

@@ -44,8 +44,12 @@ fn location_span(source: &SourceFile, loc: &serde_saphyr::Location) -> Range<usi
     let s = loc.span();
     match (s.byte_offset(), s.byte_len()) {
         (Some(offset), Some(len)) => {
-            let start = usize::try_from(offset).unwrap_or(usize::MAX).min(source.text.len());
-            let end = usize::try_from(offset.saturating_add(len)).unwrap_or(usize::MAX).min(source.text.len());
+            let start = usize::try_from(offset)
+                .unwrap_or(usize::MAX)
+                .min(source.text.len());
+            let end = usize::try_from(offset.saturating_add(len))
+                .unwrap_or(usize::MAX)
+                .min(source.text.len());
             start..end
         }
         _ => {
@@ -79,7 +83,10 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for SpannedMap<V> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a mapping")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(entry) = map.next_entry()? {
                     entries.push(entry);
@@ -124,10 +131,16 @@ mod tests {
     fn spans_are_byte_ranges_of_the_value() -> Result<(), YamlError> {
         let src = source("# ✓ ü\non: \"yes\"\nmap:\n  b: 2\n  a: 1\n");
         let doc: Doc = from_source(&src)?;
-        let on = doc.on.ok_or_else(|| YamlError { message: "no on".into(), span: 0..0 })?;
+        let on = doc.on.ok_or_else(|| YamlError {
+            message: "no on".into(),
+            span: 0..0,
+        })?;
         assert_eq!(on.value, "yes");
         assert_eq!(&src.text[span(&on, &src)], "\"yes\"");
-        let keys: Vec<_> = doc.map.map(|m| m.0.into_iter().map(|(k, _)| k.value).collect()).unwrap_or_default();
+        let keys: Vec<_> = doc
+            .map
+            .map(|m| m.0.into_iter().map(|(k, _)| k.value).collect())
+            .unwrap_or_default();
         assert_eq!(keys, ["b", "a"]);
         Ok(())
     }
@@ -135,8 +148,14 @@ mod tests {
     #[test]
     fn errors_carry_position_without_prose_position() {
         let src = source("on: x\nbogus: 1\n");
-        let err = from_source::<Doc>(&src).err().unwrap_or_else(|| panic!("accepted"));
-        assert!(err.message.starts_with("unknown field `bogus`"), "{}", err.message);
+        let err = from_source::<Doc>(&src)
+            .err()
+            .unwrap_or_else(|| panic!("accepted"));
+        assert!(
+            err.message.starts_with("unknown field `bogus`"),
+            "{}",
+            err.message
+        );
         assert!(!err.message.contains("at line"));
         assert_eq!(src.location(err.span).line, 2);
     }

@@ -12,7 +12,10 @@ fn clean_workspace_has_no_findings() {
     assert_eq!(triples(&report), vec![]);
     assert_eq!(report["summary"]["components"], 5);
     assert_eq!(report["summary"]["capabilities"][0]["status"], "pass");
-    assert_eq!(report["summary"]["capabilities"][1]["status"], "not-evaluated");
+    assert_eq!(
+        report["summary"]["capabilities"][1]["status"],
+        "not-evaluated"
+    );
 }
 
 #[test]
@@ -69,51 +72,98 @@ fn findings_carry_purl_severity_and_help() {
     // The repository's entry (sunset passed) overrides the built-in one.
     let atty = find("PSCF-SPM-RC/deprecated-component", 10);
     assert_eq!(atty["severity"], "error");
-    assert!(atty["message"].as_str().unwrap_or_default().contains("sunset date 2025-01-31 has passed"));
+    assert!(
+        atty["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("sunset date 2025-01-31 has passed")
+    );
     // No sunset: a warning.
-    assert_eq!(find("PSCF-SPM-RC/deprecated-component", 9)["severity"], "warning");
+    assert_eq!(
+        find("PSCF-SPM-RC/deprecated-component", 9)["severity"],
+        "warning"
+    );
     // The renamed dependency is identified by its real package name.
-    assert_eq!(find("PSCF-SPM-RC/deprecated-component", 9)["component"], "pkg:cargo/serde_yaml@0.9.34+deprecated");
-    assert_eq!(find("PSCF-SPM-RC/source-not-allowed", 12)["message"], "`pkg:cargo/helper@0.3.0` comes from path ../../../external/helper, which the policy does not allow");
+    assert_eq!(
+        find("PSCF-SPM-RC/deprecated-component", 9)["component"],
+        "pkg:cargo/serde_yaml@0.9.34+deprecated"
+    );
+    assert_eq!(
+        find("PSCF-SPM-RC/source-not-allowed", 12)["message"],
+        "`pkg:cargo/helper@0.3.0` comes from path ../../../external/helper, which the policy does not allow"
+    );
 }
 
 #[test]
 fn near_misses_do_not_fire() {
     let (_, report) = check_json("cargo-violations", &[]);
-    let lines: Vec<_> = triples(&report).into_iter().filter(|(_, f, _)| f.ends_with("Cargo.toml")).map(|(_, _, l)| l).collect();
+    let lines: Vec<_> = triples(&report)
+        .into_iter()
+        .filter(|(_, f, _)| f.ends_with("Cargo.toml"))
+        .map(|(_, _, l)| l)
+        .collect();
     // serde (workspace-inherited, recommended, MIT OR Apache-2.0): line 7.
     // util (path dependency inside the workspace = own code): line 13.
     // openssl is banned only below 0.10.55 and is not also reported as
     // deprecated; insta's licence is allowed.
     assert!(!lines.contains(&7) && !lines.contains(&13));
     // The util member's own manifest has nothing to report.
-    assert!(triples(&report).iter().all(|(_, f, _)| f != "ws/crates/util/Cargo.toml"));
+    assert!(
+        triples(&report)
+            .iter()
+            .all(|(_, f, _)| f != "ws/crates/util/Cargo.toml")
+    );
     // The workspace's own packages are never components.
-    let purls: Vec<_> = findings(&report).iter().filter_map(|f| f["component"].as_str().map(str::to_owned)).collect();
-    assert!(purls.iter().all(|p| !p.starts_with("pkg:cargo/app") && !p.starts_with("pkg:cargo/util")));
+    let purls: Vec<_> = findings(&report)
+        .iter()
+        .filter_map(|f| f["component"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        purls
+            .iter()
+            .all(|p| !p.starts_with("pkg:cargo/app") && !p.starts_with("pkg:cargo/util"))
+    );
 }
 
 #[test]
 fn a_live_exception_suppresses_and_is_reported_as_such() {
     let (_, report) = check_json("cargo-violations", &[]);
-    let suppressed: Vec<_> = findings(&report).into_iter().filter(|f| !f["suppressed"].is_null()).collect();
+    let suppressed: Vec<_> = findings(&report)
+        .into_iter()
+        .filter(|f| !f["suppressed"].is_null())
+        .collect();
     assert_eq!(suppressed.len(), 1);
     assert_eq!(suppressed[0]["rule"], "PSCF-SPM-RC/license-unknown");
     assert_eq!(suppressed[0]["component"], "pkg:cargo/left-pad@1.3.0");
-    assert_eq!(suppressed[0]["suppressed"]["justification"], "vendored fork, licence reviewed in LEGAL-7 (exception expires 2099-12-31)");
+    assert_eq!(
+        suppressed[0]["suppressed"]["justification"],
+        "vendored fork, licence reviewed in LEGAL-7 (exception expires 2099-12-31)"
+    );
     assert_eq!(report["summary"]["suppressed"], 1);
 }
 
 #[test]
 fn exceptions_expire_on_the_day_after_their_date() {
     // On the expiry date itself the exception still holds.
-    let r = run(&["check", "fixtures/cargo-violations", "--format", "json", "--today", "2024-06-30"]);
+    let r = run(&[
+        "check",
+        "fixtures/cargo-violations",
+        "--format",
+        "json",
+        "--today",
+        "2024-06-30",
+    ]);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
-    let rules: Vec<_> = triples(&report).into_iter().map(|(r, _, l)| (r, l)).collect();
+    let rules: Vec<_> = triples(&report)
+        .into_iter()
+        .map(|(r, _, l)| (r, l))
+        .collect();
     assert!(!rules.contains(&("pscf-lint/expired-exception".to_owned(), 34)));
     assert!(!rules.contains(&("PSCF-SPM-RC/license-unknown".to_owned(), 12)));
     // Before atty's sunset, deprecation is a warning.
-    let atty = findings(&report).into_iter().find(|f| f["rule"] == "PSCF-SPM-RC/deprecated-component" && f["line"] == 10);
+    let atty = findings(&report)
+        .into_iter()
+        .find(|f| f["rule"] == "PSCF-SPM-RC/deprecated-component" && f["line"] == 10);
     assert_eq!(atty.map(|f| f["severity"].clone()), Some("warning".into()));
 }
 
@@ -132,9 +182,21 @@ fn broken_files_are_parse_errors_and_the_scan_goes_on() {
     );
     let first = &findings(&report)[0];
     assert_eq!(first["column"], 1);
-    assert!(first["message"].as_str().unwrap_or_default().contains("missing comma"), "{first}");
+    assert!(
+        first["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("missing comma"),
+        "{first}"
+    );
     let utf8 = &findings(&report)[3];
-    assert!(utf8["message"].as_str().unwrap_or_default().contains("not valid UTF-8"), "{utf8}");
+    assert!(
+        utf8["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("not valid UTF-8"),
+        "{utf8}"
+    );
     assert_eq!(utf8["column"], 12);
 }
 
@@ -144,12 +206,22 @@ fn fail_on_controls_the_exit_code() {
     assert_eq!(check_json("cargo-clean", &["--fail-on", "note"]).0, 0);
     let warnings_only = ["--config", "fixtures/policies/warnings-only.yaml"];
     assert_eq!(check_json("cargo-broken", &warnings_only).0, 0);
-    assert_eq!(check_json("cargo-broken", &[&warnings_only[..], &["--fail-on", "warning"]].concat()).0, 1);
+    assert_eq!(
+        check_json(
+            "cargo-broken",
+            &[&warnings_only[..], &["--fail-on", "warning"]].concat()
+        )
+        .0,
+        1
+    );
 }
 
 #[test]
 fn rule_overrides_change_severity_and_switch_rules_off() {
-    let (code, report) = check_json("cargo-broken", &["--config", "fixtures/policies/warnings-only.yaml"]);
+    let (code, report) = check_json(
+        "cargo-broken",
+        &["--config", "fixtures/policies/warnings-only.yaml"],
+    );
     assert_eq!(code, 0);
     // banned-component downgraded to warning by a glob; parse-error switched off.
     assert_eq!(

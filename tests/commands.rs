@@ -23,7 +23,12 @@ fn explain_shows_the_rule_and_its_framework_mappings() {
 fn explain_an_unknown_rule_suggests_the_nearest() {
     let r = run(&["explain", "PSCF-SPM-RC/deprecated"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("did you mean `PSCF-SPM-RC/deprecated-component`?"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("did you mean `PSCF-SPM-RC/deprecated-component`?"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -43,15 +48,31 @@ fn schema_describes_the_policy_format() {
     let schema: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
     assert_eq!(schema["title"], "pscf-lint policy");
     assert_eq!(schema["additionalProperties"], false);
-    for key in ["extends", "fail-on", "exclude", "product", "components", "rules", "exceptions"] {
+    for key in [
+        "extends",
+        "fail-on",
+        "exclude",
+        "product",
+        "components",
+        "rules",
+        "exceptions",
+    ] {
         assert!(schema["properties"][key].is_object(), "missing {key}");
     }
     // The built-in bundle and every valid fixture policy validate against it.
     let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
-    for policy in ["policies/pscf-spm.yaml", "fixtures/cargo-violations/.pscf-lint.yaml", "fixtures/policies/repo.yaml"] {
+    for policy in [
+        "policies/pscf-spm.yaml",
+        "fixtures/cargo-violations/.pscf-lint.yaml",
+        "fixtures/policies/repo.yaml",
+    ] {
         let text = common::read(policy);
-        let value: serde_json::Value = serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{policy}: {e}"));
-        let errors: Vec<String> = validator.iter_errors(&value).map(|e| e.to_string()).collect();
+        let value: serde_json::Value =
+            serde_saphyr::from_str(&text).unwrap_or_else(|e| panic!("{policy}: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{policy}: {errors:?}");
     }
 }

@@ -42,24 +42,42 @@ fn markdown_snapshot() {
 fn quiet_human_output_is_one_line_per_finding() {
     let r = run(&["check", VIOLATIONS, "--quiet"]);
     assert_eq!(r.stdout.lines().count(), 16);
-    assert!(r.stdout.starts_with(".pscf-lint.yaml:34:5: warning[pscf-lint/expired-exception]:"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .starts_with(".pscf-lint.yaml:34:5: warning[pscf-lint/expired-exception]:"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
 fn sarif_validates_against_the_official_2_1_0_schema() {
-    let schema: serde_json::Value = serde_json::from_str(&read("tests/schemas/sarif-schema-2.1.0.json")).unwrap_or_default();
+    let schema: serde_json::Value =
+        serde_json::from_str(&read("tests/schemas/sarif-schema-2.1.0.json")).unwrap_or_default();
     let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("schema: {e}"));
     for fixture in ["cargo-violations", "cargo-clean", "cargo-broken"] {
         let r = run(&["check", &format!("fixtures/{fixture}"), "--format", "sarif"]);
         let sarif: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
-        let errors: Vec<String> = validator.iter_errors(&sarif).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{fixture}: {errors:#?}");
-        let results = sarif["runs"][0]["results"].as_array().cloned().unwrap_or_default();
+        let results = sarif["runs"][0]["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         for result in &results {
             // GitHub code scanning needs a location and fingerprints on every result.
-            assert!(result["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap_or(0) >= 1);
+            assert!(
+                result["locations"][0]["physicalLocation"]["region"]["startLine"]
+                    .as_u64()
+                    .unwrap_or(0)
+                    >= 1
+            );
             assert!(result["partialFingerprints"]["pscfLint/v1"].is_string());
-            let rule = &sarif["runs"][0]["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().unwrap_or(999) as usize];
+            let rule = &sarif["runs"][0]["tool"]["driver"]["rules"]
+                [result["ruleIndex"].as_u64().unwrap_or(999) as usize];
             assert_eq!(rule["id"], result["ruleId"]);
         }
     }
@@ -92,7 +110,10 @@ fn github_step_summary_is_written_when_set() {
     assert_eq!(out.status.code(), Some(1));
     let text = std::fs::read_to_string(&summary).unwrap_or_default();
     assert!(text.starts_with("earlier step\n## pscf-lint\n"), "{text}");
-    assert!(text.contains("| PSCF-SPM-RC Recommended Components | fail | 14 |"), "{text}");
+    assert!(
+        text.contains("| PSCF-SPM-RC Recommended Components | fail | 14 |"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -100,10 +121,15 @@ fn output_file_receives_the_report() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let file = dir.path().join("report.json");
     let file_arg = file.to_string_lossy().into_owned();
-    let r = run(&["check", VIOLATIONS, "--format", "json", "--output", &file_arg]);
+    let r = run(&[
+        "check", VIOLATIONS, "--format", "json", "--output", &file_arg,
+    ]);
     assert_eq!(r.code, 1);
     assert!(r.stdout.is_empty());
-    assert_eq!(std::fs::read_to_string(&file).unwrap_or_default(), output("json"));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap_or_default(),
+        output("json")
+    );
 }
 
 #[test]
@@ -113,7 +139,10 @@ fn output_is_byte_identical_at_any_thread_count() {
             let one = run(&["check", fixture, "--format", format, "-j", "1"]).stdout;
             let eight = run(&["check", fixture, "--format", format, "-j", "8"]).stdout;
             assert_eq!(one, eight, "{format} on {fixture}");
-            assert!(!one.is_empty() || format == "github", "{format} on {fixture} printed nothing");
+            assert!(
+                !one.is_empty() || format == "github",
+                "{format} on {fixture} printed nothing"
+            );
         }
     }
 }

@@ -22,76 +22,154 @@ fn validate(file: &str) -> common::Run {
 fn assert_error(file: &str, position: &str, message: &str, help: &str) {
     let r = validate(file);
     assert_eq!(r.code, 2, "{file}: {}", r.stderr);
-    assert_eq!(positions(&r.stderr), vec![format!("fixtures/policies/{position}")], "{}", r.stderr);
-    assert!(r.stderr.contains(message), "{file}: expected {message:?} in\n{}", r.stderr);
-    assert!(r.stderr.contains(help), "{file}: expected {help:?} in\n{}", r.stderr);
+    assert_eq!(
+        positions(&r.stderr),
+        vec![format!("fixtures/policies/{position}")],
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(message),
+        "{file}: expected {message:?} in\n{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(help),
+        "{file}: expected {help:?} in\n{}",
+        r.stderr
+    );
     assert!(r.stdout.is_empty());
 }
 
 #[test]
 fn unknown_key() {
-    assert_error("unknown-key.yaml", "unknown-key.yaml:1:1", "unknown field `componentz`, expected one of extends", "pscf-lint schema");
+    assert_error(
+        "unknown-key.yaml",
+        "unknown-key.yaml:1:1",
+        "unknown field `componentz`, expected one of extends",
+        "pscf-lint schema",
+    );
 }
 
 #[test]
 fn wrong_type() {
-    assert_error("wrong-type.yaml", "wrong-type.yaml:1:10", "unknown variant `sometimes`", "pscf-lint schema");
+    assert_error(
+        "wrong-type.yaml",
+        "wrong-type.yaml:1:10",
+        "unknown variant `sometimes`",
+        "pscf-lint schema",
+    );
 }
 
 #[test]
 fn bad_purl() {
-    assert_error("bad-purl.yaml", "bad-purl.yaml:3:13", "`cargo/openssl` is not a package URL", "pkg:cargo/openssl");
+    assert_error(
+        "bad-purl.yaml",
+        "bad-purl.yaml:3:13",
+        "`cargo/openssl` is not a package URL",
+        "pkg:cargo/openssl",
+    );
 }
 
 #[test]
 fn bad_semver_range() {
-    assert_error("bad-range.yaml", "bad-range.yaml:4:17", "`>>0.23` is not a Cargo version requirement", "4 |       versions: \">>0.23\"");
+    assert_error(
+        "bad-range.yaml",
+        "bad-range.yaml:4:17",
+        "`>>0.23` is not a Cargo version requirement",
+        "4 |       versions: \">>0.23\"",
+    );
 }
 
 #[test]
 fn bad_spdx_id_with_suggestion() {
-    assert_error("bad-spdx.yaml", "bad-spdx.yaml:3:18", "`Apache2` is not an SPDX licence id", "did you mean `Apache-2.0`?");
+    assert_error(
+        "bad-spdx.yaml",
+        "bad-spdx.yaml:3:18",
+        "`Apache2` is not an SPDX licence id",
+        "did you mean `Apache-2.0`?",
+    );
 }
 
 #[test]
 fn bad_glob() {
-    assert_error("bad-glob.yaml", "bad-glob.yaml:2:5", "bad glob `vendor/[abc`", "`**` across segments");
+    assert_error(
+        "bad-glob.yaml",
+        "bad-glob.yaml:2:5",
+        "bad glob `vendor/[abc`",
+        "`**` across segments",
+    );
 }
 
 #[test]
 fn bad_date() {
-    assert_error("bad-date.yaml", "bad-date.yaml:4:15", "`2027-13-01` is not a date", "YYYY-MM-DD");
+    assert_error(
+        "bad-date.yaml",
+        "bad-date.yaml:4:15",
+        "`2027-13-01` is not a date",
+        "YYYY-MM-DD",
+    );
 }
 
 #[test]
 fn unknown_rule_with_did_you_mean() {
-    assert_error("unknown-rule.yaml", "unknown-rule.yaml:2:3", "unknown rule `PSCF-SPM-RC/baned-component`", "did you mean `PSCF-SPM-RC/banned-component`?");
+    assert_error(
+        "unknown-rule.yaml",
+        "unknown-rule.yaml:2:3",
+        "unknown rule `PSCF-SPM-RC/baned-component`",
+        "did you mean `PSCF-SPM-RC/banned-component`?",
+    );
 }
 
 #[test]
 fn unknown_capability_id() {
-    assert_error("unknown-capability.yaml", "unknown-capability.yaml:2:3", "unknown capability `PSCF-SPM-XYZ`", "PSCF-SPM-RC");
+    assert_error(
+        "unknown-capability.yaml",
+        "unknown-capability.yaml:2:3",
+        "unknown capability `PSCF-SPM-XYZ`",
+        "PSCF-SPM-RC",
+    );
 }
 
 #[test]
 fn missing_extends_file() {
-    assert_error("missing-extends.yaml", "missing-extends.yaml:3:5", "cannot read policy", "path relative to the file that names it");
+    assert_error(
+        "missing-extends.yaml",
+        "missing-extends.yaml:3:5",
+        "cannot read policy",
+        "path relative to the file that names it",
+    );
 }
 
 #[test]
 fn extends_cycle() {
-    assert_error("cycle-a.yaml", "cycle-b.yaml:1:11", "`extends` cycle: fixtures/policies/cycle-a.yaml -> fixtures/policies/cycle-b.yaml -> fixtures/policies/cycle-a.yaml", "remove one of the `extends` entries");
+    assert_error(
+        "cycle-a.yaml",
+        "cycle-b.yaml:1:11",
+        "`extends` cycle: fixtures/policies/cycle-a.yaml -> fixtures/policies/cycle-b.yaml -> fixtures/policies/cycle-a.yaml",
+        "remove one of the `extends` entries",
+    );
 }
 
 #[test]
 fn remote_extends_is_refused() {
-    assert_error("remote-extends.yaml", "remote-extends.yaml:1:11", "policies are never fetched from the network", "vendor the policy");
+    assert_error(
+        "remote-extends.yaml",
+        "remote-extends.yaml:1:11",
+        "policies are never fetched from the network",
+        "vendor the policy",
+    );
 }
 
 #[test]
 fn the_offending_text_is_underlined() {
     let r = validate("bad-spdx.yaml");
-    assert!(r.stderr.contains("3 |     allow: [MIT, Apache2]\n  |                  ^^^^^^^ here"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("3 |     allow: [MIT, Apache2]\n  |                  ^^^^^^^ here"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -100,17 +178,37 @@ fn every_error_of_a_file_is_reported_in_order() {
     assert_eq!(r.code, 2);
     assert_eq!(
         positions(&r.stderr),
-        vec!["fixtures/policies/many-errors.yaml:6:17", "fixtures/policies/many-errors.yaml:8:13"]
+        vec![
+            "fixtures/policies/many-errors.yaml:6:17",
+            "fixtures/policies/many-errors.yaml:8:13"
+        ]
     );
-    assert!(r.stderr.contains("the policy has 2 errors; nothing was checked"));
+    assert!(
+        r.stderr
+            .contains("the policy has 2 errors; nothing was checked")
+    );
 }
 
 #[test]
 fn check_with_a_bad_config_exits_2_before_scanning() {
-    let r = run(&["check", "fixtures/cargo-clean", "--config", "fixtures/policies/bad-date.yaml", "--format", "json"]);
+    let r = run(&[
+        "check",
+        "fixtures/cargo-clean",
+        "--config",
+        "fixtures/policies/bad-date.yaml",
+        "--format",
+        "json",
+    ]);
     assert_eq!(r.code, 2);
-    assert!(r.stdout.is_empty(), "no report on a policy error: {}", r.stdout);
-    assert_eq!(positions(&r.stderr), vec!["fixtures/policies/bad-date.yaml:4:15"]);
+    assert!(
+        r.stdout.is_empty(),
+        "no report on a policy error: {}",
+        r.stdout
+    );
+    assert_eq!(
+        positions(&r.stderr),
+        vec!["fixtures/policies/bad-date.yaml:4:15"]
+    );
 }
 
 #[test]
@@ -127,7 +225,14 @@ fn a_valid_chain_merges_each_file_once() {
 fn merged_policy_applies_overrides_in_order() {
     // org/baseline.yaml bans openssl and downgrades RC rules to warnings;
     // repo.yaml raises banned-component back to error and fails on warnings.
-    let r = run(&["check", "fixtures/cargo-violations", "--config", "fixtures/policies/repo.yaml", "--format", "json"]);
+    let r = run(&[
+        "check",
+        "fixtures/cargo-violations",
+        "--config",
+        "fixtures/policies/repo.yaml",
+        "--format",
+        "json",
+    ]);
     let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
     let findings = report["findings"].as_array().cloned().unwrap_or_default();
     let openssl = findings
@@ -137,9 +242,22 @@ fn merged_policy_applies_overrides_in_order() {
         .unwrap_or_default();
     assert_eq!(openssl["rule"], "PSCF-SPM-RC/banned-component");
     assert_eq!(openssl["severity"], "error");
-    assert_eq!(openssl["help"], "remove this dependency, or add an exception with a reason and an expiry date");
-    let gpl = findings.iter().find(|f| f["rule"] == "PSCF-SPM-RC/license-not-allowed").cloned().unwrap_or_default();
+    assert_eq!(
+        openssl["help"],
+        "remove this dependency, or add an exception with a reason and an expiry date"
+    );
+    let gpl = findings
+        .iter()
+        .find(|f| f["rule"] == "PSCF-SPM-RC/license-not-allowed")
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(gpl["severity"], "warning");
-    assert!(gpl["help"].as_str().unwrap_or_default().contains("MIT, Apache-2.0, ISC"), "{gpl}");
+    assert!(
+        gpl["help"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("MIT, Apache-2.0, ISC"),
+        "{gpl}"
+    );
     assert_eq!(r.code, 1);
 }

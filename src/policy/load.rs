@@ -27,17 +27,29 @@ pub fn builtin_text() -> &'static str {
 
 /// The repository's config file, if it has one.
 pub fn discover_config(root: &Path) -> Option<PathBuf> {
-    CONFIG_NAMES.iter().map(|name| root.join(name)).find(|p| p.is_file())
+    CONFIG_NAMES
+        .iter()
+        .map(|name| root.join(name))
+        .find(|p| p.is_file())
 }
 
 /// Loads the policy for a check of `root`: `config` if given, else the
 /// config found at the root, else the built-in bundle alone.
 pub fn load(root: &Path, config: Option<&Path>) -> Result<Policy, PolicyErrors> {
-    let origin = match config.map(Path::to_path_buf).or_else(|| discover_config(root)) {
+    let origin = match config
+        .map(Path::to_path_buf)
+        .or_else(|| discover_config(root))
+    {
         Some(path) => Origin::File(path),
         None => Origin::Builtin,
     };
-    let mut loader = Loader { root, stack: Vec::new(), seen: HashSet::new(), layers: Vec::new(), errors: Vec::new() };
+    let mut loader = Loader {
+        root,
+        stack: Vec::new(),
+        seen: HashSet::new(),
+        layers: Vec::new(),
+        errors: Vec::new(),
+    };
     loader.load(&origin, None);
     loader.finish()
 }
@@ -46,7 +58,13 @@ pub fn load(root: &Path, config: Option<&Path>) -> Result<Policy, PolicyErrors> 
 /// errors are shown relative to the working directory.
 pub fn load_file(path: &Path) -> Result<Policy, PolicyErrors> {
     let root = Path::new(".");
-    let mut loader = Loader { root, stack: Vec::new(), seen: HashSet::new(), layers: Vec::new(), errors: Vec::new() };
+    let mut loader = Loader {
+        root,
+        stack: Vec::new(),
+        seen: HashSet::new(),
+        layers: Vec::new(),
+        errors: Vec::new(),
+    };
     loader.load(&Origin::File(path.to_path_buf()), None);
     loader.finish()
 }
@@ -77,8 +95,17 @@ impl Loader<'_> {
     fn load(&mut self, origin: &Origin, from: Option<Reference<'_>>) {
         let key = canonical(origin);
         if self.stack.contains(&key) {
-            let chain: Vec<String> = self.stack.iter().chain(std::iter::once(&key)).map(|o| self.display(o)).collect();
-            self.errors.push(self.at(from, format!("`extends` cycle: {}", chain.join(" -> ")), "remove one of the `extends` entries that lead back to this file"));
+            let chain: Vec<String> = self
+                .stack
+                .iter()
+                .chain(std::iter::once(&key))
+                .map(|o| self.display(o))
+                .collect();
+            self.errors.push(self.at(
+                from,
+                format!("`extends` cycle: {}", chain.join(" -> ")),
+                "remove one of the `extends` entries that lead back to this file",
+            ));
             return;
         }
         if !self.seen.insert(key.clone()) {
@@ -99,13 +126,19 @@ impl Loader<'_> {
         let file: super::raw::PolicyFile = match yaml::from_source(&source) {
             Ok(file) => file,
             Err(e) => {
-                self.errors.push(PolicyError::new(&source, e.span, e.message).with_help("`pscf-lint schema` prints the policy format"));
+                self.errors.push(
+                    PolicyError::new(&source, e.span, e.message)
+                        .with_help("`pscf-lint schema` prints the policy format"),
+                );
                 return;
             }
         };
         self.stack.push(key);
         for entry in file.extends.iter().flatten() {
-            let reference = Reference { source: &source, entry };
+            let reference = Reference {
+                source: &source,
+                entry,
+            };
             match self.resolve(origin, &entry.value) {
                 Ok(parent) => self.load(&parent, Some(reference)),
                 Err((message, help)) => self.errors.push(self.at(Some(reference), message, &help)),
@@ -123,11 +156,16 @@ impl Loader<'_> {
             return Ok(Origin::Builtin);
         }
         if let Some(name) = entry.strip_prefix("builtin:") {
-            return Err((format!("unknown built-in policy `{name}`"), format!("the built-in policy is `{BUILTIN_NAME}`")));
+            return Err((
+                format!("unknown built-in policy `{name}`"),
+                format!("the built-in policy is `{BUILTIN_NAME}`"),
+            ));
         }
         if entry.contains("://") {
             return Err((
-                format!("`{entry}` is not a local file: policies are never fetched from the network"),
+                format!(
+                    "`{entry}` is not a local file: policies are never fetched from the network"
+                ),
                 "vendor the policy into the repository and name it by relative path".to_owned(),
             ));
         }
@@ -141,9 +179,13 @@ impl Loader<'_> {
     fn read(&self, origin: &Origin) -> Result<Arc<SourceFile>, String> {
         let display = RelPath::new(&self.display(origin));
         match origin {
-            Origin::Builtin => Ok(Arc::new(SourceFile::new(display, builtin_text().to_owned()))),
+            Origin::Builtin => Ok(Arc::new(SourceFile::new(
+                display,
+                builtin_text().to_owned(),
+            ))),
             Origin::File(path) => {
-                let file = File::open(path).map_err(|e| format!("cannot read policy `{}`: {e}", path.display()))?;
+                let file = File::open(path)
+                    .map_err(|e| format!("cannot read policy `{}`: {e}", path.display()))?;
                 let mut text = String::new();
                 file.take(MAX_POLICY_BYTES)
                     .read_to_string(&mut text)
@@ -159,18 +201,24 @@ impl Loader<'_> {
         match origin {
             Origin::Builtin => BUILTIN_NAME.to_owned(),
             Origin::File(path) => {
-                let canonical_root = self.root.canonicalize().unwrap_or_else(|_| self.root.to_path_buf());
+                let canonical_root = self
+                    .root
+                    .canonicalize()
+                    .unwrap_or_else(|_| self.root.to_path_buf());
                 let canonical = path.canonicalize().unwrap_or_else(|_| path.clone());
-                canonical
-                    .strip_prefix(&canonical_root)
-                    .map_or_else(|_| path.display().to_string(), |rel| rel.to_string_lossy().replace('\\', "/"))
+                canonical.strip_prefix(&canonical_root).map_or_else(
+                    |_| path.display().to_string(),
+                    |rel| rel.to_string_lossy().replace('\\', "/"),
+                )
             }
         }
     }
 
     fn at(&self, from: Option<Reference<'_>>, message: String, help: &str) -> PolicyError {
         match from {
-            Some(r) => PolicyError::new(r.source, yaml::span(r.entry, r.source), message).with_help(help),
+            Some(r) => {
+                PolicyError::new(r.source, yaml::span(r.entry, r.source), message).with_help(help)
+            }
             None => PolicyError::file(BUILTIN_NAME, message).with_help(help),
         }
     }
@@ -206,14 +254,26 @@ fn merge(policy: &mut Policy, layer: Layer) {
         merge_product(&mut policy.product, p);
     }
     if let Some(c) = layer.components {
-        merge_components(policy.components.get_or_insert_with(ComponentPolicy::default), c);
+        merge_components(
+            policy
+                .components
+                .get_or_insert_with(ComponentPolicy::default),
+            c,
+        );
     }
     policy.rules.extend(layer.rules);
     policy.exceptions.extend(layer.exceptions);
 }
 
 fn merge_product(into: &mut Product, p: Product) {
-    let Product { name, description, owner, lifecycle, contact, end_of_life } = p;
+    let Product {
+        name,
+        description,
+        owner,
+        lifecycle,
+        contact,
+        end_of_life,
+    } = p;
     into.name = name.or(into.name.take());
     into.description = description.or(into.description.take());
     into.owner = owner.or(into.owner.take());
@@ -230,7 +290,10 @@ fn merge_components(into: &mut ComponentPolicy, c: ComponentsLayer) {
     into.deprecated.extend(c.deprecated);
     into.banned.extend(c.banned);
     if c.license_allow.is_some() || c.license_unknown.is_some() {
-        let licenses = into.licenses.get_or_insert_with(|| LicensePolicy { allow: Vec::new(), unknown: None });
+        let licenses = into.licenses.get_or_insert_with(|| LicensePolicy {
+            allow: Vec::new(),
+            unknown: None,
+        });
         licenses.allow.extend(c.license_allow.into_iter().flatten());
         if c.license_unknown.is_some() {
             licenses.unknown = c.license_unknown;
@@ -243,6 +306,9 @@ fn merge_components(into: &mut ComponentPolicy, c: ComponentsLayer) {
         into.sources.path = path;
     }
     if let Some(registries) = c.registries {
-        into.sources.registries.get_or_insert_with(Vec::new).extend(registries);
+        into.sources
+            .registries
+            .get_or_insert_with(Vec::new)
+            .extend(registries);
     }
 }

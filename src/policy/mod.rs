@@ -145,8 +145,14 @@ impl Policy {
     pub fn rule_severity(&self, id: &RuleId, default: Severity) -> Option<Severity> {
         let mut severity = default;
         let mut enabled = true;
-        let globs = self.rules.iter().filter(|o| matches!(o.selector, RuleSelector::Glob { .. }));
-        let exact = self.rules.iter().filter(|o| matches!(o.selector, RuleSelector::Exact(_)));
+        let globs = self
+            .rules
+            .iter()
+            .filter(|o| matches!(o.selector, RuleSelector::Glob { .. }));
+        let exact = self
+            .rules
+            .iter()
+            .filter(|o| matches!(o.selector, RuleSelector::Exact(_)));
         for o in globs.chain(exact).filter(|o| o.selector.matches(id)) {
             if let Some(s) = o.severity {
                 severity = s;

@@ -50,10 +50,18 @@ struct Validator<'a> {
 }
 
 pub fn validate(file: PolicyFile, source: &Arc<SourceFile>) -> Result<Layer, Vec<PolicyError>> {
-    let mut v = Validator { source, errors: Vec::new() };
+    let mut v = Validator {
+        source,
+        errors: Vec::new(),
+    };
     let layer = Layer {
         fail_on: file.fail_on,
-        exclude: file.exclude.iter().flatten().filter_map(|g| v.path_glob(g)).collect(),
+        exclude: file
+            .exclude
+            .iter()
+            .flatten()
+            .filter_map(|g| v.path_glob(g))
+            .collect(),
         product: file.product.map(|p| v.product(p)),
         components: file.components.map(|c| v.components(c)),
         rules: file
@@ -69,7 +77,12 @@ pub fn validate(file: PolicyFile, source: &Arc<SourceFile>) -> Result<Layer, Vec
                 })
             })
             .collect(),
-        exceptions: file.exceptions.into_iter().flatten().filter_map(|e| v.exception(e)).collect(),
+        exceptions: file
+            .exceptions
+            .into_iter()
+            .flatten()
+            .filter_map(|e| v.exception(e))
+            .collect(),
     };
     if v.errors.is_empty() {
         return Ok(layer);
@@ -95,17 +108,28 @@ impl Validator<'_> {
         match value.value.parse::<Date>() {
             Ok(date) => Some(date),
             Err(_) => {
-                self.error(value, format!("`{}` is not a date", value.value), Some("write dates as YYYY-MM-DD, e.g. 2027-06-30"));
+                self.error(
+                    value,
+                    format!("`{}` is not a date", value.value),
+                    Some("write dates as YYYY-MM-DD, e.g. 2027-06-30"),
+                );
                 None
             }
         }
     }
 
     fn path_glob(&mut self, value: &Spanned<String>) -> Option<Glob> {
-        match GlobBuilder::new(&value.value).literal_separator(true).build() {
+        match GlobBuilder::new(&value.value)
+            .literal_separator(true)
+            .build()
+        {
             Ok(glob) => Some(glob),
             Err(e) => {
-                self.error(value, format!("bad glob `{}`: {}", value.value, e.kind()), Some("globs use `*` within one path segment and `**` across segments"));
+                self.error(
+                    value,
+                    format!("bad glob `{}`: {}", value.value, e.kind()),
+                    Some("globs use `*` within one path segment and `**` across segments"),
+                );
                 None
             }
         }
@@ -115,7 +139,11 @@ impl Validator<'_> {
         match value.value.parse::<PurlPattern>() {
             Ok(p) => Some(p),
             Err(e) => {
-                self.error(value, e.0, Some("write a package URL such as `pkg:cargo/openssl` or `pkg:npm/@types/*`"));
+                self.error(
+                    value,
+                    e.0,
+                    Some("write a package URL such as `pkg:cargo/openssl` or `pkg:npm/@types/*`"),
+                );
                 None
             }
         }
@@ -125,13 +153,21 @@ impl Validator<'_> {
         match value.value.parse::<Purl>() {
             Ok(p) => Some(p),
             Err(e) => {
-                self.error(value, e.0, Some("write a package URL such as `pkg:cargo/rustls`"));
+                self.error(
+                    value,
+                    e.0,
+                    Some("write a package URL such as `pkg:cargo/rustls`"),
+                );
                 None
             }
         }
     }
 
-    fn versions(&mut self, pattern: Option<&PurlPattern>, value: Option<&Spanned<String>>) -> Option<VersionRange> {
+    fn versions(
+        &mut self,
+        pattern: Option<&PurlPattern>,
+        value: Option<&Spanned<String>>,
+    ) -> Option<VersionRange> {
         let (pattern, value) = (pattern?, value?);
         match VersionRange::parse(pattern.ecosystem, &value.value) {
             Ok(range) => Some(range),
@@ -150,7 +186,10 @@ impl Validator<'_> {
             owner: p.owner,
             lifecycle: p.lifecycle,
             contact: support.as_ref().and_then(|s| s.contact.clone()),
-            end_of_life: support.as_ref().and_then(|s| s.end_of_life.as_ref()).and_then(|d| self.date(d)),
+            end_of_life: support
+                .as_ref()
+                .and_then(|s| s.end_of_life.as_ref())
+                .and_then(|d| self.date(d)),
         }
     }
 
@@ -158,7 +197,10 @@ impl Validator<'_> {
         let recommended = c.recommended.into_iter().flatten().filter_map(|e| {
             let pattern = self.pattern(&e.purl);
             let versions = self.versions(pattern.as_ref(), e.versions.as_ref());
-            Some(Recommended { pattern: pattern?, versions })
+            Some(Recommended {
+                pattern: pattern?,
+                versions,
+            })
         });
         let recommended = recommended.collect();
         let deprecated = c.deprecated.into_iter().flatten().filter_map(|e| {
@@ -166,19 +208,31 @@ impl Validator<'_> {
             let versions = self.versions(pattern.as_ref(), e.versions.as_ref());
             let sunset = e.sunset.as_ref().and_then(|d| self.date(d));
             let use_instead = e.use_instead.as_ref().and_then(|p| self.purl(p));
-            Some(Deprecated { pattern: pattern?, versions, sunset, use_instead, reason: e.reason })
+            Some(Deprecated {
+                pattern: pattern?,
+                versions,
+                sunset,
+                use_instead,
+                reason: e.reason,
+            })
         });
         let deprecated = deprecated.collect();
         let banned = c.banned.into_iter().flatten().filter_map(|e| {
             let pattern = self.pattern(&e.purl);
             let versions = self.versions(pattern.as_ref(), e.versions.as_ref());
             let use_instead = e.use_instead.as_ref().and_then(|p| self.purl(p));
-            Some(Banned { pattern: pattern?, versions, use_instead, reason: e.reason })
+            Some(Banned {
+                pattern: pattern?,
+                versions,
+                use_instead,
+                reason: e.reason,
+            })
         });
         let banned = banned.collect();
         let (license_allow, license_unknown) = match c.licenses {
             Some(l) => (
-                l.allow.map(|ids| ids.iter().filter_map(|id| self.license_id(id)).collect()),
+                l.allow
+                    .map(|ids| ids.iter().filter_map(|id| self.license_id(id)).collect()),
                 l.unknown,
             ),
             None => (None, None),
@@ -210,8 +264,14 @@ impl Validator<'_> {
         }
         let hint = spdx::imprecise_license_id(text)
             .map(|(known, _)| format!("did you mean `{}`?", known.name))
-            .unwrap_or_else(|| "use an id from https://spdx.org/licenses/ or `LicenseRef-...`".to_owned());
-        self.error(id, format!("`{text}` is not an SPDX licence id"), Some(&hint));
+            .unwrap_or_else(|| {
+                "use an id from https://spdx.org/licenses/ or `LicenseRef-...`".to_owned()
+            });
+        self.error(
+            id,
+            format!("`{text}` is not an SPDX licence id"),
+            Some(&hint),
+        );
         None
     }
 
@@ -221,12 +281,22 @@ impl Validator<'_> {
         let known_prefix = prefix == "pscf-lint" || Capability::from_id(prefix).is_some();
         if !known_prefix && !prefix.contains(['*', '?', '[', '{']) {
             let ids: Vec<&str> = Capability::ALL.iter().map(|c| c.id()).collect();
-            self.error(key, format!("unknown capability `{prefix}` in `{text}`"), Some(&format!("rule ids start with one of {} or `pscf-lint`", ids.join(", "))));
+            self.error(
+                key,
+                format!("unknown capability `{prefix}` in `{text}`"),
+                Some(&format!(
+                    "rule ids start with one of {} or `pscf-lint`",
+                    ids.join(", ")
+                )),
+            );
             return None;
         }
         if text.contains(['*', '?', '[', '{']) {
             return match GlobBuilder::new(text).literal_separator(false).build() {
-                Ok(g) => Some(RuleSelector::Glob { text: text.to_owned(), matcher: g.compile_matcher() }),
+                Ok(g) => Some(RuleSelector::Glob {
+                    text: text.to_owned(),
+                    matcher: g.compile_matcher(),
+                }),
                 Err(e) => {
                     self.error(key, format!("bad rule glob `{text}`: {}", e.kind()), None);
                     None
@@ -237,7 +307,9 @@ impl Validator<'_> {
             Some(rule) => Some(RuleSelector::Exact(rule.id.clone())),
             None => {
                 let help = match registry::closest(text) {
-                    Some(near) => format!("did you mean `{near}`? (`pscf-lint rules` lists every rule)"),
+                    Some(near) => {
+                        format!("did you mean `{near}`? (`pscf-lint rules` lists every rule)")
+                    }
                     None => "`pscf-lint rules` lists every rule".to_owned(),
                 };
                 self.error(key, format!("unknown rule `{text}`"), Some(&help));
@@ -267,9 +339,20 @@ impl Validator<'_> {
             None => None,
         };
         if raw.reason.trim().is_empty() {
-            self.error(&raw.rule, "an exception needs a non-empty `reason`".to_owned(), Some("say why the finding is accepted, e.g. the ticket that tracks its removal"));
+            self.error(
+                &raw.rule,
+                "an exception needs a non-empty `reason`".to_owned(),
+                Some("say why the finding is accepted, e.g. the ticket that tracks its removal"),
+            );
             return None;
         }
-        Some(Exception { rule: rule?, purl, path, reason: raw.reason, expires, location })
+        Some(Exception {
+            rule: rule?,
+            purl,
+            path,
+            reason: raw.reason,
+            expires,
+            location,
+        })
     }
 }

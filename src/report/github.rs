@@ -6,7 +6,9 @@ use crate::finding::Severity;
 
 /// Escapes a command's message (`%`, CR, LF).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value: as data, plus `:` and `,`.

@@ -47,7 +47,11 @@ pub fn render(report: &Report, color: bool) -> String {
             super::Status::Fail => format!("fail ({})", plural(c.findings, "finding")),
             other => other.as_str().to_owned(),
         };
-        out.push_str(&format!("  {:<13} {:<37} {status}\n", c.capability.id(), c.capability.name()));
+        out.push_str(&format!(
+            "  {:<13} {:<37} {status}\n",
+            c.capability.id(),
+            c.capability.name()
+        ));
     }
     let counts = report.counts();
     out.push_str(&format!(
@@ -57,8 +61,14 @@ pub fn render(report: &Report, color: bool) -> String {
         plural(counts.notes, "note")
     ));
     if counts.suppressed > 0 {
-        out.push_str(&format!(" ({} suppressed by exceptions)", counts.suppressed));
+        out.push_str(&format!(
+            " ({} suppressed by exceptions)",
+            counts.suppressed
+        ));
     }
-    out.push_str(&format!(" in {}.\n", plural(report.components, "component")));
+    out.push_str(&format!(
+        " in {}.\n",
+        plural(report.components, "component")
+    ));
     out
 }

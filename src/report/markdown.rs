@@ -5,7 +5,10 @@ use super::{Report, plural};
 
 /// Escapes what would break a Markdown table cell.
 fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('|', "\\|").replace('\n', " ").replace('\r', "")
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('\n', " ")
+        .replace('\r', "")
 }
 
 pub fn render(report: &Report) -> String {

@@ -86,5 +86,9 @@ impl Report {
 
 /// Pluralises a count for summaries: `1 error`, `2 errors`.
 pub(crate) fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

@@ -176,12 +176,18 @@ fn rule(info: &'static RuleInfo) -> Rule<'static> {
     if let Some(c) = capability {
         tags.push(c.id());
     }
-    let context = capability.map(|c| format!(" ({} {})", c.id(), c.name())).unwrap_or_default();
+    let context = capability
+        .map(|c| format!(" ({} {})", c.id(), c.name()))
+        .unwrap_or_default();
     Rule {
         id: info.id.as_str(),
         name: pascal_case(info.id.slug()),
-        short_description: Text { text: format!("{}{context}", info.summary) },
-        full_description: Text { text: info.rationale.to_owned() },
+        short_description: Text {
+            text: format!("{}{context}", info.summary),
+        },
+        full_description: Text {
+            text: info.rationale.to_owned(),
+        },
         help: Help {
             text: format!("{}\n\nFix: {}", info.rationale, info.fix),
             markdown: format!(
@@ -189,7 +195,9 @@ fn rule(info: &'static RuleInfo) -> Rule<'static> {
                 info.rationale, info.fix, info.example
             ),
         },
-        default_configuration: Configuration { level: level(info.default_severity) },
+        default_configuration: Configuration {
+            level: level(info.default_severity),
+        },
         properties: RuleProperties {
             tags,
             precision: "very-high",
@@ -227,7 +235,10 @@ fn result<'a>(f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
         suppressions: f
             .suppression
             .iter()
-            .map(|s| Suppression { kind: "external", justification: s.justification() })
+            .map(|s| Suppression {
+                kind: "external",
+                justification: s.justification(),
+            })
             .collect(),
     }
 }
@@ -241,7 +252,11 @@ pub fn render(report: &Report) -> String {
         .collect();
     fired.sort_by_key(|r| r.id.as_str());
     fired.dedup_by_key(|r| r.id.as_str());
-    let index: BTreeMap<&str, usize> = fired.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = fired
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",

@@ -26,7 +26,12 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// A finding of `rule` at its effective severity, or `None` when the
     /// policy switched the rule off.
-    pub fn finding(&self, rule: &RuleInfo, location: &Location, message: String) -> Option<Finding> {
+    pub fn finding(
+        &self,
+        rule: &RuleInfo,
+        location: &Location,
+        message: String,
+    ) -> Option<Finding> {
         let severity = self.policy.rule_severity(&rule.id, rule.default_severity)?;
         Some(Finding {
             rule: rule.id.clone(),
@@ -41,7 +46,14 @@ impl Context<'_> {
     }
 
     /// As [`Context::finding`], about a component.
-    pub fn component_finding(&self, rule: &RuleInfo, location: &Location, purl: &Purl, message: String, help: Option<String>) -> Option<Finding> {
+    pub fn component_finding(
+        &self,
+        rule: &RuleInfo,
+        location: &Location,
+        purl: &Purl,
+        message: String,
+        help: Option<String>,
+    ) -> Option<Finding> {
         self.finding(rule, location, message).map(|mut f| {
             f.subject = purl.to_string();
             f.component = Some(purl.clone());
@@ -58,7 +70,10 @@ const FAMILIES: &[Family] = &[rc::check, tool::check];
 
 /// Runs every rule family in parallel; the caller sorts the result.
 pub fn evaluate(ctx: &Context<'_>) -> Vec<Finding> {
-    FAMILIES.par_iter().flat_map_iter(|family| family(ctx)).collect()
+    FAMILIES
+        .par_iter()
+        .flat_map_iter(|family| family(ctx))
+        .collect()
 }
 
 /// Severity raised to at least `floor` (a sunset that has passed).

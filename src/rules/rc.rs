@@ -118,34 +118,84 @@ fn in_range(range: Option<&crate::version::VersionRange>, c: &Component) -> bool
 /// whether the component is banned. Where several banned or deprecated
 /// entries match, the last one wins: a repository's own entry overrides the
 /// bundle it extends.
-fn catalogue(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component, out: &mut Vec<Finding>) -> bool {
+fn catalogue(
+    ctx: &Context<'_>,
+    policy: &ComponentPolicy,
+    c: &Component,
+    out: &mut Vec<Finding>,
+) -> bool {
     let purl = &c.purl;
-    if let Some(entry) = policy.banned.iter().rev().find(|b| b.pattern.matches(purl) && in_range(b.versions.as_ref(), c)) {
-        let reason = entry.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+    if let Some(entry) = policy
+        .banned
+        .iter()
+        .rev()
+        .find(|b| b.pattern.matches(purl) && in_range(b.versions.as_ref(), c))
+    {
+        let reason = entry
+            .reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
         let help = match &entry.use_instead {
             Some(replacement) => format!("use `{replacement}` instead"),
-            None => "remove this dependency, or add an exception with a reason and an expiry date".to_owned(),
+            None => "remove this dependency, or add an exception with a reason and an expiry date"
+                .to_owned(),
         };
-        out.extend(ctx.component_finding(&BANNED, &c.location, purl, format!("`{purl}` is banned{reason}"), Some(help)));
+        out.extend(ctx.component_finding(
+            &BANNED,
+            &c.location,
+            purl,
+            format!("`{purl}` is banned{reason}"),
+            Some(help),
+        ));
         return true;
     }
-    let recommended: Vec<_> = policy.recommended.iter().filter(|r| r.pattern.matches(purl)).collect();
+    let recommended: Vec<_> = policy
+        .recommended
+        .iter()
+        .filter(|r| r.pattern.matches(purl))
+        .collect();
     if recommended.is_empty() {
         if policy.mode == Mode::Allowlist && c.direct {
-            let message = format!("`{}` is not a recommended component", purl.without_version());
+            let message = format!(
+                "`{}` is not a recommended component",
+                purl.without_version()
+            );
             let help = "use a recommended component, or ask for this one to be evaluated and added to `components.recommended`";
-            out.extend(ctx.component_finding(&UNAPPROVED, &c.location, purl, message, Some(help.to_owned())));
+            out.extend(ctx.component_finding(
+                &UNAPPROVED,
+                &c.location,
+                purl,
+                message,
+                Some(help.to_owned()),
+            ));
         }
         return false;
     }
     if let Some(version) = &purl.version {
-        let ranges: Vec<_> = recommended.iter().filter_map(|r| r.versions.as_ref()).collect();
+        let ranges: Vec<_> = recommended
+            .iter()
+            .filter_map(|r| r.versions.as_ref())
+            .collect();
         let unrestricted = recommended.iter().any(|r| r.versions.is_none());
         if !unrestricted && !ranges.iter().any(|r| r.contains(version) == Some(true)) {
             let allowed: Vec<String> = ranges.iter().map(ToString::to_string).collect();
-            let message = format!("`{purl}` is outside the allowed versions ({})", allowed.join(" or "));
-            let help = format!("move `{}` to a version matching {}", purl.name, allowed.join(" or "));
-            out.extend(ctx.component_finding(&VERSION_NOT_ALLOWED, &c.location, purl, message, Some(help)));
+            let message = format!(
+                "`{purl}` is outside the allowed versions ({})",
+                allowed.join(" or ")
+            );
+            let help = format!(
+                "move `{}` to a version matching {}",
+                purl.name,
+                allowed.join(" or ")
+            );
+            out.extend(ctx.component_finding(
+                &VERSION_NOT_ALLOWED,
+                &c.location,
+                purl,
+                message,
+                Some(help),
+            ));
         }
     }
     false
@@ -159,7 +209,11 @@ fn deprecated(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Opt
         .find(|d| d.pattern.matches(&c.purl) && in_range(d.versions.as_ref(), c))?;
     let purl = &c.purl;
     let mut finding = ctx.component_finding(&DEPRECATED, &c.location, purl, String::new(), None)?;
-    let reason = entry.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+    let reason = entry
+        .reason
+        .as_deref()
+        .map(|r| format!(": {r}"))
+        .unwrap_or_default();
     finding.message = match entry.sunset {
         Some(sunset) if ctx.today > sunset => {
             finding.severity = at_least(finding.severity, Severity::Error);
@@ -179,7 +233,13 @@ fn licence(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option
     let licenses = policy.licenses.as_ref()?;
     let purl = &c.purl;
     let unknown = |why: String| {
-        let mut f = ctx.component_finding(&LICENSE_UNKNOWN, &c.location, purl, why, Some(LICENSE_UNKNOWN.fix.to_owned()))?;
+        let mut f = ctx.component_finding(
+            &LICENSE_UNKNOWN,
+            &c.location,
+            purl,
+            why,
+            Some(LICENSE_UNKNOWN.fix.to_owned()),
+        )?;
         match licenses.unknown {
             Some(UnknownLicense::Allow) => return None,
             Some(UnknownLicense::Note) => f.severity = Severity::Note,
@@ -193,17 +253,26 @@ fn licence(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option
         return unknown(format!("the licence of `{purl}` is not known"));
     };
     let Ok(expression) = spdx::Expression::parse_mode(text, spdx::ParseMode::LAX) else {
-        return unknown(format!("the licence of `{purl}` (`{text}`) is not an SPDX expression"));
+        return unknown(format!(
+            "the licence of `{purl}` (`{text}`) is not an SPDX expression"
+        ));
     };
     let allowed = expression.evaluate(|req| match &req.license {
         spdx::LicenseItem::Spdx { id, .. } => licenses.allow.iter().any(|a| a == id.name),
-        spdx::LicenseItem::Other(other) => licenses.allow.iter().any(|a| *a == format!("LicenseRef-{}", other.lic_ref)),
+        spdx::LicenseItem::Other(other) => licenses
+            .allow
+            .iter()
+            .any(|a| *a == format!("LicenseRef-{}", other.lic_ref)),
     });
     if allowed {
         return None;
     }
-    let message = format!("`{purl}` is licensed `{text}`, which the allowed licences do not satisfy");
-    let help = format!("allowed: {}; replace the component or have its licence reviewed", licenses.allow.join(", "));
+    let message =
+        format!("`{purl}` is licensed `{text}`, which the allowed licences do not satisfy");
+    let help = format!(
+        "allowed: {}; replace the component or have its licence reviewed",
+        licenses.allow.join(", ")
+    );
     ctx.component_finding(&LICENSE_NOT_ALLOWED, &c.location, purl, message, Some(help))
 }
 
@@ -221,12 +290,23 @@ fn source(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<
         return None;
     }
     let purl = &c.purl;
-    let message = format!("`{purl}` comes from {}, which the policy does not allow", c.source);
+    let message = format!(
+        "`{purl}` comes from {}, which the policy does not allow",
+        c.source
+    );
     let help = match &c.source {
-        Source::Registry(_) => "depend on a release from an approved registry, or add this registry to `components.sources.registries`",
+        Source::Registry(_) => {
+            "depend on a release from an approved registry, or add this registry to `components.sources.registries`"
+        }
         _ => "depend on a released version from an approved registry",
     };
-    ctx.component_finding(&SOURCE_NOT_ALLOWED, &c.location, purl, message, Some(help.to_owned()))
+    ctx.component_finding(
+        &SOURCE_NOT_ALLOWED,
+        &c.location,
+        purl,
+        message,
+        Some(help.to_owned()),
+    )
 }
 
 /// Registry names compare as written; URLs without `registry+` / `sparse+`
@@ -248,7 +328,10 @@ mod tests {
     #[test]
     fn registries_compare_without_protocol_prefixes() {
         assert!(same_registry("crates.io", "crates.io"));
-        assert!(same_registry("sparse+https://my.corp/index/", "https://my.corp/index"));
+        assert!(same_registry(
+            "sparse+https://my.corp/index/",
+            "https://my.corp/index"
+        ));
         assert!(!same_registry("crates.io", "https://my.corp/index"));
     }
 }

@@ -39,7 +39,12 @@ pub fn closest(id: &str) -> Option<&'static str> {
         return Some(prefixed.id.as_str());
     }
     all()
-        .map(|r| (edit_distance(&id.to_lowercase(), &r.id.as_str().to_lowercase()), r.id.as_str()))
+        .map(|r| {
+            (
+                edit_distance(&id.to_lowercase(), &r.id.as_str().to_lowercase()),
+                r.id.as_str(),
+            )
+        })
         .filter(|(d, _)| *d <= id.len() / 3 + 1)
         .min()
         .map(|(_, id)| id)
@@ -55,7 +60,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
         for (j, cb) in b.iter().enumerate() {
             let substitution = prev + usize::from(ca != *cb);
-            let deletion = row.get(j + 1).copied().unwrap_or(usize::MAX).saturating_add(1);
+            let deletion = row
+                .get(j + 1)
+                .copied()
+                .unwrap_or(usize::MAX)
+                .saturating_add(1);
             let insertion = row.get(j).copied().unwrap_or(usize::MAX).saturating_add(1);
             prev = row.get(j + 1).copied().unwrap_or(0);
             if let Some(cell) = row.get_mut(j + 1) {
@@ -78,16 +87,26 @@ mod tests {
         ids.dedup();
         assert_eq!(ids.len(), n, "duplicate rule id");
         for r in all() {
-            assert!(r.capability().is_some() || r.id.as_str().starts_with("pscf-lint/"), "{}", r.id);
+            assert!(
+                r.capability().is_some() || r.id.as_str().starts_with("pscf-lint/"),
+                "{}",
+                r.id
+            );
             assert!(!r.summary.is_empty() && !r.rationale.is_empty() && !r.fix.is_empty());
         }
     }
 
     #[test]
     fn suggests_the_nearest_rule() {
-        assert_eq!(closest("PSCF-SPM-RC/baned-component"), Some("PSCF-SPM-RC/banned-component"));
+        assert_eq!(
+            closest("PSCF-SPM-RC/baned-component"),
+            Some("PSCF-SPM-RC/banned-component")
+        );
         assert_eq!(closest("nothing-like-it"), None);
-        assert_eq!(closest("PSCF-SPM-RC/deprecated"), Some("PSCF-SPM-RC/deprecated-component"));
+        assert_eq!(
+            closest("PSCF-SPM-RC/deprecated"),
+            Some("PSCF-SPM-RC/deprecated-component")
+        );
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 }

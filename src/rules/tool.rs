@@ -42,7 +42,12 @@ pub const UNUSED_EXCEPTION: RuleInfo = RuleInfo {
     example: "exceptions:\n  - rule: PSCF-SPM-RC/deprecated-component\n    purl: pkg:cargo/atty\n    reason: removed with the CLI rewrite, SEC-150",
 };
 
-pub const RULES: &[RuleInfo] = &[PARSE_ERROR, FILE_SKIPPED, EXPIRED_EXCEPTION, UNUSED_EXCEPTION];
+pub const RULES: &[RuleInfo] = &[
+    PARSE_ERROR,
+    FILE_SKIPPED,
+    EXPIRED_EXCEPTION,
+    UNUSED_EXCEPTION,
+];
 
 /// Findings for files that could not be read. (Exception findings are made
 /// by the govern stage, which knows which exceptions matched.)
@@ -52,13 +57,22 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
         .iter()
         .filter_map(|problem| match problem {
             FileProblem::Unparsable { location, message } => {
-                let mut f = ctx.finding(&PARSE_ERROR, location, format!("cannot parse `{}`: {message}", location.path))?;
+                let mut f = ctx.finding(
+                    &PARSE_ERROR,
+                    location,
+                    format!("cannot parse `{}`: {message}", location.path),
+                )?;
                 f.subject = "parse".to_owned();
-                f.help = Some("its components and settings are not checked until it parses".to_owned());
+                f.help =
+                    Some("its components and settings are not checked until it parses".to_owned());
                 Some(f)
             }
             FileProblem::Skipped { location, reason } => {
-                let mut f = ctx.finding(&FILE_SKIPPED, location, format!("`{}` was not scanned: {reason}", location.path))?;
+                let mut f = ctx.finding(
+                    &FILE_SKIPPED,
+                    location,
+                    format!("`{}` was not scanned: {reason}", location.path),
+                )?;
                 f.subject = "skipped".to_owned();
                 Some(f)
             }

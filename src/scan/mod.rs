@@ -38,8 +38,7 @@ pub struct Environment {
 
 /// Scans every file and resolves components across files.
 pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
-    let scanned: Vec<(Arc<SourceFile>, Scanned)> =
-        files.par_iter().filter_map(scan_file).collect();
+    let scanned: Vec<(Arc<SourceFile>, Scanned)> = files.par_iter().filter_map(scan_file).collect();
 
     let mut facts = Facts::default();
     let mut manifests = Vec::new();
@@ -70,7 +69,8 @@ fn scan_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
         }
         Err(ReadError::NotUtf8 { valid_up_to, bytes }) => {
             // Point at the first bad byte using the valid prefix.
-            let prefix = String::from_utf8_lossy(bytes.get(..valid_up_to).unwrap_or(&[])).into_owned();
+            let prefix =
+                String::from_utf8_lossy(bytes.get(..valid_up_to).unwrap_or(&[])).into_owned();
             let source = Arc::new(SourceFile::new(file.path.clone(), prefix));
             let location = source.location(valid_up_to..valid_up_to);
             let problem = FileProblem::Unparsable {
@@ -120,7 +120,11 @@ fn read_text(path: &Path) -> Result<String, ReadError> {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
     // A UTF-8 byte-order mark is not part of the content.
-    let start = if bytes.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+    let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        0
+    };
     match std::str::from_utf8(bytes.get(start..).unwrap_or(&[])) {
         Ok(text) => Ok(text.to_owned()),
         Err(e) => Err(ReadError::NotUtf8 {

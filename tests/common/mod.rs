@@ -33,7 +33,10 @@ pub struct Run {
 }
 
 pub fn run(args: &[&str]) -> Run {
-    let output = pscf_lint().args(args).output().unwrap_or_else(|e| panic!("run: {e}"));
+    let output = pscf_lint()
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
     Run {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),

@@ -85,19 +85,31 @@ mod tests {
         let source = SourceFile::new(RelPath::new("Cargo.lock"), v1.to_owned());
         let lock = parse_lockfile(&source).unwrap_or_else(|p| panic!("{p:?}"));
         assert_eq!(lock.packages.len(), 2);
-        assert_eq!(parse_edge(&lock.packages[0].dependencies[0]), ("b", Some("1.0.0")));
-        assert_eq!(source.location(lock.packages[1].name_span.clone()).line, 8);
+        assert_eq!(
+            parse_edge(&lock.packages[0].dependencies[0]),
+            ("b", Some("1.0.0"))
+        );
+        assert_eq!(source.location(lock.packages[1].name_span.clone()).line, 9);
 
         let v4 = "version = 4\n\n[[package]]\nname = \"c\"\nversion = \"2.0.0\"\nsource = \"sparse+https://index.crates.io/\"\nchecksum = \"00\"\n";
         let source = SourceFile::new(RelPath::new("Cargo.lock"), v4.to_owned());
         let lock = parse_lockfile(&source).unwrap_or_else(|p| panic!("{p:?}"));
-        assert_eq!(lock.packages[0].source.as_deref(), Some("sparse+https://index.crates.io/"));
+        assert_eq!(
+            lock.packages[0].source.as_deref(),
+            Some("sparse+https://index.crates.io/")
+        );
         assert_eq!(parse_edge("c"), ("c", None));
     }
 
     #[test]
     fn a_package_without_version_is_a_problem() {
-        let source = SourceFile::new(RelPath::new("Cargo.lock"), "[[package]]\nname = \"a\"\n".into());
-        assert!(matches!(parse_lockfile(&source), Err(FileProblem::Unparsable { .. })));
+        let source = SourceFile::new(
+            RelPath::new("Cargo.lock"),
+            "[[package]]\nname = \"a\"\n".into(),
+        );
+        assert!(matches!(
+            parse_lockfile(&source),
+            Err(FileProblem::Unparsable { .. })
+        ));
     }
 }

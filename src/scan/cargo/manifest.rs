@@ -24,7 +24,10 @@ pub enum DepKind {
 pub enum DepSource {
     /// A registry: `None` is the default (crates.io), `Some` a named one.
     Registry(Option<String>),
-    Git { url: String, reference: Option<String> },
+    Git {
+        url: String,
+        reference: Option<String>,
+    },
     Path(String),
     /// `{ workspace = true }`: the real declaration is in the workspace root.
     Workspace,
@@ -135,9 +138,24 @@ struct RawDetail {
 pub fn parse_manifest(source: &SourceFile) -> Result<Manifest, FileProblem> {
     let raw: RawManifest = toml::from_str(&source.text).map_err(|e| toml_problem(source, &e))?;
     let mut dependencies = Vec::new();
-    collect(raw.dependencies.as_ref(), DepKind::Normal, None, &mut dependencies);
-    collect(raw.dev_dependencies.as_ref(), DepKind::Dev, None, &mut dependencies);
-    collect(raw.build_dependencies.as_ref(), DepKind::Build, None, &mut dependencies);
+    collect(
+        raw.dependencies.as_ref(),
+        DepKind::Normal,
+        None,
+        &mut dependencies,
+    );
+    collect(
+        raw.dev_dependencies.as_ref(),
+        DepKind::Dev,
+        None,
+        &mut dependencies,
+    );
+    collect(
+        raw.build_dependencies.as_ref(),
+        DepKind::Build,
+        None,
+        &mut dependencies,
+    );
     for (target, tables) in raw.target.iter().flatten() {
         collect_tables(tables, Some(target), &mut dependencies);
     }
@@ -162,10 +180,20 @@ pub fn parse_manifest(source: &SourceFile) -> Result<Manifest, FileProblem> {
 fn collect_tables(tables: &RawDepTables, target: Option<&str>, out: &mut Vec<Dependency>) {
     collect(tables.dependencies.as_ref(), DepKind::Normal, target, out);
     collect(tables.dev_dependencies.as_ref(), DepKind::Dev, target, out);
-    collect(tables.build_dependencies.as_ref(), DepKind::Build, target, out);
+    collect(
+        tables.build_dependencies.as_ref(),
+        DepKind::Build,
+        target,
+        out,
+    );
 }
 
-fn collect(table: Option<&DepTable>, kind: DepKind, target: Option<&str>, out: &mut Vec<Dependency>) {
+fn collect(
+    table: Option<&DepTable>,
+    kind: DepKind,
+    target: Option<&str>,
+    out: &mut Vec<Dependency>,
+) {
     for (key, value) in table.into_iter().flatten() {
         let span = key.span().start..value.span().end;
         let key = key.get_ref().clone();
@@ -199,8 +227,15 @@ fn detail_source(d: &RawDetail) -> DepSource {
     if d.workspace {
         DepSource::Workspace
     } else if let Some(url) = &d.git {
-        let reference = d.rev.clone().or_else(|| d.tag.clone()).or_else(|| d.branch.clone());
-        DepSource::Git { url: url.clone(), reference }
+        let reference = d
+            .rev
+            .clone()
+            .or_else(|| d.tag.clone())
+            .or_else(|| d.branch.clone());
+        DepSource::Git {
+            url: url.clone(),
+            reference,
+        }
     } else if let Some(path) = &d.path {
         // `path` with `version` publishes from the registry, but builds from
         // the path: the path is what the product actually compiles.
@@ -224,18 +259,41 @@ mod tests {
         let text = "[package]\nname = \"app\"\n\n[dependencies]\nserde = \"1\"\nfoo = { package = \"bar\", version = \"0.2\", optional = true }\n\n[dev-dependencies]\ninsta = \"1\"\n\n[target.'cfg(windows)'.build-dependencies]\nwinres = { git = \"https://example.com/winres\", tag = \"v1\" }\n";
         let m = parse(text);
         assert_eq!(m.package.as_deref(), Some("app"));
-        let names: Vec<_> = m.dependencies.iter().map(|d| (d.package.as_str(), d.kind)).collect();
-        assert_eq!(names, [("serde", DepKind::Normal), ("bar", DepKind::Normal), ("insta", DepKind::Dev), ("winres", DepKind::Build)]);
+        let names: Vec<_> = m
+            .dependencies
+            .iter()
+            .map(|d| (d.package.as_str(), d.kind))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("serde", DepKind::Normal),
+                ("bar", DepKind::Normal),
+                ("insta", DepKind::Dev),
+                ("winres", DepKind::Build)
+            ]
+        );
         let bar = &m.dependencies[1];
-        assert_eq!(&text[bar.span.clone()], "foo = { package = \"bar\", version = \"0.2\", optional = true }");
+        assert_eq!(
+            &text[bar.span.clone()],
+            "foo = { package = \"bar\", version = \"0.2\", optional = true }"
+        );
         assert!(bar.optional);
         assert_eq!(m.dependencies[3].target.as_deref(), Some("cfg(windows)"));
-        assert_eq!(m.dependencies[3].source, DepSource::Git { url: "https://example.com/winres".into(), reference: Some("v1".into()) });
+        assert_eq!(
+            m.dependencies[3].source,
+            DepSource::Git {
+                url: "https://example.com/winres".into(),
+                reference: Some("v1".into())
+            }
+        );
     }
 
     #[test]
     fn reads_workspace_inheritance() {
-        let m = parse("[workspace]\nmembers = [\"crates/*\"]\n[workspace.dependencies]\nserde = { version = \"1.0.200\" }\n[dependencies]\nserde = { workspace = true }\n");
+        let m = parse(
+            "[workspace]\nmembers = [\"crates/*\"]\n[workspace.dependencies]\nserde = { version = \"1.0.200\" }\n[dependencies]\nserde = { workspace = true }\n",
+        );
         let ws = m.workspace.unwrap_or_else(|| panic!("no workspace"));
         assert_eq!(ws.members, ["crates/*"]);
         assert_eq!(ws.dependencies[0].requirement.as_deref(), Some("1.0.200"));

@@ -55,7 +55,9 @@ impl RegistryCache {
 fn read_license(path: &Path) -> Option<String> {
     let file = File::open(path).ok()?;
     let mut text = String::new();
-    file.take(MAX_MANIFEST_BYTES).read_to_string(&mut text).ok()?;
+    file.take(MAX_MANIFEST_BYTES)
+        .read_to_string(&mut text)
+        .ok()?;
     let manifest: CachedManifest = toml::from_str(&text).ok()?;
     manifest.package?.license
 }

@@ -23,7 +23,12 @@ use crate::scan::Environment;
 
 type Sources = BTreeMap<RelPath, Arc<SourceFile>>;
 
-pub fn resolve(manifests: &[Manifest], locks: &[Lockfile], sources: &Sources, env: &Environment) -> Vec<Component> {
+pub fn resolve(
+    manifests: &[Manifest],
+    locks: &[Lockfile],
+    sources: &Sources,
+    env: &Environment,
+) -> Vec<Component> {
     let cache = RegistryCache::open(env.cargo_home.as_deref());
     let mut components: Vec<Component> = workspaces(manifests)
         .into_iter()
@@ -67,17 +72,22 @@ fn workspaces(manifests: &[Manifest]) -> Vec<Workspace<'_>> {
     for _ in 0..manifests.len() {
         let mut changed = false;
         for m in manifests {
-            let Some(&root) = root_of.get(m.dir()) else { continue };
+            let Some(&root) = root_of.get(m.dir()) else {
+                continue;
+            };
             for dep in &m.dependencies {
-                let DepSource::Path(p) = &dep.source else { continue };
-                let Some(target) = join(m.dir(), p) else { continue };
-                if is_ancestor(root, &target) && by_dir.contains_key(target.as_str()) {
-                    if let Some((&dir, _)) = by_dir.get_key_value(target.as_str()) {
-                        if root_of.get(dir) != Some(&root) && !root_of.contains_key(dir) {
-                            root_of.insert(dir, root);
-                            changed = true;
-                        }
-                    }
+                let DepSource::Path(p) = &dep.source else {
+                    continue;
+                };
+                let Some(target) = join(m.dir(), p) else {
+                    continue;
+                };
+                if is_ancestor(root, &target)
+                    && let Some((&dir, _)) = by_dir.get_key_value(target.as_str())
+                    && !root_of.contains_key(dir)
+                {
+                    root_of.insert(dir, root);
+                    changed = true;
                 }
             }
         }
@@ -92,14 +102,14 @@ fn workspaces(manifests: &[Manifest]) -> Vec<Workspace<'_>> {
     }
     groups
         .into_iter()
-        .filter_map(|(root, members)| {
-            by_dir.get(root).map(|root| Workspace { root, members })
-        })
+        .filter_map(|(root, members)| by_dir.get(root).map(|root| Workspace { root, members }))
         .collect()
 }
 
 fn declared_member(root: &Manifest, m: &Manifest) -> bool {
-    let Some(ws) = &root.workspace else { return false };
+    let Some(ws) = &root.workspace else {
+        return false;
+    };
     let relative = relative_to(root.dir(), m.dir());
     let matches = |patterns: &[String]| {
         patterns.iter().any(|pattern| {
@@ -115,7 +125,9 @@ fn declared_member(root: &Manifest, m: &Manifest) -> bool {
 fn is_ancestor(ancestor: &str, path: &str) -> bool {
     ancestor.is_empty()
         || path == ancestor
-        || path.strip_prefix(ancestor).is_some_and(|rest| rest.starts_with('/'))
+        || path
+            .strip_prefix(ancestor)
+            .is_some_and(|rest| rest.starts_with('/'))
 }
 
 fn relative_to<'a>(ancestor: &str, path: &'a str) -> &'a str {
@@ -145,9 +157,44 @@ fn join(dir: &str, path: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-fn resolve_workspace(ws: &Workspace<'_>, lock: Option<&Lockfile>, sources: &Sources) -> Vec<Component> {
+/// The lockfile of one workspace, indexed by package name.
+struct Locked<'a> {
+    packages: &'a [LockPackage],
+    by_name: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Locked<'a> {
+    fn new(lock: Option<&'a Lockfile>) -> Self {
+        let packages = lock.map_or(&[][..], |l| l.packages.as_slice());
+        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, p) in packages.iter().enumerate() {
+            by_name.entry(p.name.as_str()).or_default().push(i);
+        }
+        Locked { packages, by_name }
+    }
+}
+
+fn resolve_workspace(
+    ws: &Workspace<'_>,
+    lock: Option<&Lockfile>,
+    sources: &Sources,
+) -> Vec<Component> {
+    let locked = Locked::new(lock);
+    let (mut components, roots) = direct_components(ws, &locked, sources);
+    if let Some(file) = lock.and_then(|l| sources.get(&l.path)) {
+        components.extend(transitive_components(ws, &locked, &roots, file));
+    }
+    components
+}
+
+/// Every dependency the members declare, with the lockfile package each
+/// resolved to (the roots of the scope propagation).
+fn direct_components(
+    ws: &Workspace<'_>,
+    locked: &Locked<'_>,
+    sources: &Sources,
+) -> (Vec<Component>, Vec<(usize, Scope)>) {
     let root_dir = ws.root.dir();
-    let member_names: BTreeSet<&str> = ws.members.iter().filter_map(|m| m.package.as_deref()).collect();
     let inherited: HashMap<&str, &Dependency> = ws
         .root
         .workspace
@@ -155,16 +202,12 @@ fn resolve_workspace(ws: &Workspace<'_>, lock: Option<&Lockfile>, sources: &Sour
         .flat_map(|w| &w.dependencies)
         .map(|d| (d.key.as_str(), d))
         .collect();
-    let packages = lock.map_or(&[][..], |l| l.packages.as_slice());
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, p) in packages.iter().enumerate() {
-        by_name.entry(p.name.as_str()).or_default().push(i);
-    }
-    let mut roots: Vec<(usize, Scope)> = Vec::new();
+    let mut roots = Vec::new();
     let mut components = Vec::new();
-
     for member in &ws.members {
-        let Some(file) = sources.get(&member.path) else { continue };
+        let Some(file) = sources.get(&member.path) else {
+            continue;
+        };
         for decl in &member.dependencies {
             // `{ workspace = true }` takes name, version and source from the
             // root but keeps the member's kind, optionality and location.
@@ -175,19 +218,23 @@ fn resolve_workspace(ws: &Workspace<'_>, lock: Option<&Lockfile>, sources: &Sour
                 },
                 _ => (decl, member.dir()),
             };
-            if let DepSource::Path(p) = &spec.source {
-                if join(spec_dir, p).is_some_and(|target| is_ancestor(root_dir, &target)) {
-                    continue; // the workspace's own code
-                }
+            if let DepSource::Path(p) = &spec.source
+                && join(spec_dir, p).is_some_and(|target| is_ancestor(root_dir, &target))
+            {
+                continue; // the workspace's own code
             }
-            let locked = find_locked(packages, &by_name, spec);
+            let index = find_locked(locked, spec);
             let scope = scope_of(decl.kind, decl.optional || spec.optional);
-            if let Some(i) = locked {
+            if let Some(i) = index {
                 roots.push((i, scope));
             }
-            let package = locked.and_then(|i| packages.get(i));
+            let package = index.and_then(|i| locked.packages.get(i));
             components.push(Component {
-                purl: Purl::new(Ecosystem::Cargo, &spec.package, package.map(|p| p.version.as_str())),
+                purl: Purl::new(
+                    Ecosystem::Cargo,
+                    &spec.package,
+                    package.map(|p| p.version.as_str()),
+                ),
                 requirement: spec.requirement.clone(),
                 scope,
                 direct: true,
@@ -201,29 +248,41 @@ fn resolve_workspace(ws: &Workspace<'_>, lock: Option<&Lockfile>, sources: &Sour
             });
         }
     }
+    (components, roots)
+}
 
-    if let Some(lock) = lock {
-        if let Some(file) = sources.get(&lock.path) {
-            let scopes = propagate_scopes(packages, &by_name, &roots);
-            let claimed: BTreeSet<usize> = roots.iter().map(|(i, _)| *i).collect();
-            for (i, p) in packages.iter().enumerate() {
-                let is_member = p.source.is_none() && member_names.contains(p.name.as_str());
-                if is_member || claimed.contains(&i) {
-                    continue;
-                }
-                components.push(Component {
-                    purl: Purl::new(Ecosystem::Cargo, &p.name, Some(&p.version)),
-                    requirement: None,
-                    scope: scopes.get(i).copied().flatten().unwrap_or(Scope::Runtime),
-                    direct: false,
-                    source: locked_source(p.source.as_deref()),
-                    license: None,
-                    location: file.location(p.name_span.clone()),
-                });
-            }
-        }
-    }
-    components
+/// Lockfile packages that are neither members nor direct dependencies.
+fn transitive_components(
+    ws: &Workspace<'_>,
+    locked: &Locked<'_>,
+    roots: &[(usize, Scope)],
+    file: &SourceFile,
+) -> Vec<Component> {
+    let member_names: BTreeSet<&str> = ws
+        .members
+        .iter()
+        .filter_map(|m| m.package.as_deref())
+        .collect();
+    let scopes = propagate_scopes(locked, roots);
+    let claimed: BTreeSet<usize> = roots.iter().map(|(i, _)| *i).collect();
+    locked
+        .packages
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| {
+            let is_member = p.source.is_none() && member_names.contains(p.name.as_str());
+            !claimed.contains(i) && !is_member
+        })
+        .map(|(i, p)| Component {
+            purl: Purl::new(Ecosystem::Cargo, &p.name, Some(&p.version)),
+            requirement: None,
+            scope: scopes.get(i).copied().flatten().unwrap_or(Scope::Runtime),
+            direct: false,
+            source: locked_source(p.source.as_deref()),
+            license: None,
+            location: file.location(p.name_span.clone()),
+        })
+        .collect()
 }
 
 fn scope_of(kind: DepKind, optional: bool) -> Scope {
@@ -237,15 +296,26 @@ fn scope_of(kind: DepKind, optional: bool) -> Scope {
 
 /// The lockfile package a declaration resolved to: same name, same kind of
 /// source, and the highest version the requirement accepts.
-fn find_locked(packages: &[LockPackage], by_name: &HashMap<&str, Vec<usize>>, decl: &Dependency) -> Option<usize> {
-    let requirement = decl.requirement.as_deref().and_then(|r| semver::VersionReq::parse(r).ok());
-    by_name
+fn find_locked(locked: &Locked<'_>, decl: &Dependency) -> Option<usize> {
+    let packages = locked.packages;
+    let requirement = decl
+        .requirement
+        .as_deref()
+        .and_then(|r| semver::VersionReq::parse(r).ok());
+    locked
+        .by_name
         .get(decl.package.as_str())?
         .iter()
         .copied()
-        .filter(|&i| packages.get(i).is_some_and(|p| same_source_kind(&decl.source, p.source.as_deref())))
+        .filter(|&i| {
+            packages
+                .get(i)
+                .is_some_and(|p| same_source_kind(&decl.source, p.source.as_deref()))
+        })
         .filter_map(|i| {
-            let version = packages.get(i).and_then(|p| semver::Version::parse(&p.version).ok());
+            let version = packages
+                .get(i)
+                .and_then(|p| semver::Version::parse(&p.version).ok());
             let accepted = match (&requirement, &version) {
                 (Some(req), Some(v)) => req.matches(v),
                 _ => true,
@@ -259,9 +329,9 @@ fn find_locked(packages: &[LockPackage], by_name: &HashMap<&str, Vec<usize>>, de
 fn same_source_kind(declared: &DepSource, locked: Option<&str>) -> bool {
     match (declared, locked) {
         (DepSource::Path(_), None) => true,
-        (DepSource::Git { url, .. }, Some(s)) => {
-            s.strip_prefix("git+").is_some_and(|rest| rest.starts_with(url.trim_end_matches(".git")))
-        }
+        (DepSource::Git { url, .. }, Some(s)) => s
+            .strip_prefix("git+")
+            .is_some_and(|rest| rest.starts_with(url.trim_end_matches(".git"))),
         (DepSource::Registry(_), Some(s)) => s.starts_with("registry+") || s.starts_with("sparse+"),
         _ => false,
     }
@@ -269,16 +339,21 @@ fn same_source_kind(declared: &DepSource, locked: Option<&str>) -> bool {
 
 /// Scope of every package reachable from the direct roots: the strongest
 /// scope (runtime > optional > build > dev) over all paths reaching it.
-fn propagate_scopes(packages: &[LockPackage], by_name: &HashMap<&str, Vec<usize>>, roots: &[(usize, Scope)]) -> Vec<Option<Scope>> {
+fn propagate_scopes(locked: &Locked<'_>, roots: &[(usize, Scope)]) -> Vec<Option<Scope>> {
+    let (packages, by_name) = (locked.packages, &locked.by_name);
     let mut scopes: Vec<Option<Scope>> = vec![None; packages.len()];
     let mut queue: Vec<(usize, Scope)> = roots.to_vec();
     while let Some((i, scope)) = queue.pop() {
-        let Some(slot) = scopes.get_mut(i) else { continue };
+        let Some(slot) = scopes.get_mut(i) else {
+            continue;
+        };
         if slot.is_some_and(|s| s <= scope) {
             continue; // already reached with an equal or stronger scope
         }
         *slot = Some(scope);
-        let Some(package) = packages.get(i) else { continue };
+        let Some(package) = packages.get(i) else {
+            continue;
+        };
         for edge in &package.dependencies {
             let (name, version) = parse_edge(edge);
             let targets = by_name.get(name).map_or(&[][..], Vec::as_slice);
@@ -311,12 +386,22 @@ fn locked_source(source: Option<&str>) -> Source {
         return Source::Path("(local)".to_owned());
     };
     if let Some(rest) = source.strip_prefix("git+") {
-        let (url, rev) = rest.split_once('#').map_or((rest, None), |(u, r)| (u, Some(r)));
-        let (url, query) = url.split_once('?').map_or((url, None), |(u, q)| (u, Some(q)));
+        let (url, rev) = rest
+            .split_once('#')
+            .map_or((rest, None), |(u, r)| (u, Some(r)));
+        let (url, query) = url
+            .split_once('?')
+            .map_or((url, None), |(u, q)| (u, Some(q)));
         let reference = rev.map(str::to_owned).or_else(|| {
-            query.and_then(|q| q.split('&').find_map(|kv| kv.split_once('=').map(|(_, v)| v.to_owned())))
+            query.and_then(|q| {
+                q.split('&')
+                    .find_map(|kv| kv.split_once('=').map(|(_, v)| v.to_owned()))
+            })
         });
-        return Source::Git { url: url.to_owned(), reference };
+        return Source::Git {
+            url: url.to_owned(),
+            reference,
+        };
     }
     let url = source
         .strip_prefix("registry+")
@@ -346,12 +431,26 @@ mod tests {
 
     #[test]
     fn interprets_lockfile_sources() {
-        assert_eq!(locked_source(Some("sparse+https://index.crates.io/")), Source::Registry("crates.io".into()));
-        assert_eq!(locked_source(Some("registry+https://github.com/rust-lang/crates.io-index")), Source::Registry("crates.io".into()));
-        assert_eq!(locked_source(Some("registry+https://my.corp/index")), Source::Registry("https://my.corp/index".into()));
+        assert_eq!(
+            locked_source(Some("sparse+https://index.crates.io/")),
+            Source::Registry("crates.io".into())
+        );
+        assert_eq!(
+            locked_source(Some(
+                "registry+https://github.com/rust-lang/crates.io-index"
+            )),
+            Source::Registry("crates.io".into())
+        );
+        assert_eq!(
+            locked_source(Some("registry+https://my.corp/index")),
+            Source::Registry("https://my.corp/index".into())
+        );
         assert_eq!(
             locked_source(Some("git+https://github.com/o/r?branch=main#0123abc")),
-            Source::Git { url: "https://github.com/o/r".into(), reference: Some("0123abc".into()) }
+            Source::Git {
+                url: "https://github.com/o/r".into(),
+                reference: Some("0123abc".into())
+            }
         );
     }
 }
