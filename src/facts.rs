@@ -47,6 +47,8 @@ pub enum Source {
     },
     /// A directory outside the project, as written in the manifest.
     Path(String),
+    /// A direct download (tarball or wheel URL).
+    Url(String),
 }
 
 impl fmt::Display for Source {
@@ -62,6 +64,7 @@ impl fmt::Display for Source {
                 reference: None,
             } => write!(f, "git {url}"),
             Source::Path(p) => write!(f, "path {p}"),
+            Source::Url(u) => write!(f, "URL {u}"),
         }
     }
 }

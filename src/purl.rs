@@ -69,6 +69,11 @@ pub struct Purl {
     pub namespace: Option<String>,
     pub name: String,
     pub version: Option<String>,
+    /// The `repository_url` qualifier: a registry other than the
+    /// ecosystem's default (`ghcr.io` for a container image).
+    pub repository_url: Option<String>,
+    /// A path inside the package (`analyze` of `github/codeql-action`).
+    pub subpath: Option<String>,
 }
 
 impl Purl {
@@ -82,8 +87,20 @@ impl Purl {
             namespace,
             name,
             version: version.map(str::to_owned),
+            repository_url: None,
+            subpath: None,
         }
         .normalised()
+    }
+
+    pub fn with_subpath(mut self, subpath: Option<&str>) -> Self {
+        self.subpath = subpath.filter(|s| !s.is_empty()).map(str::to_owned);
+        self
+    }
+
+    pub fn with_repository_url(mut self, url: Option<&str>) -> Self {
+        self.repository_url = url.map(str::to_owned);
+        self
     }
 
     fn normalised(mut self) -> Self {
@@ -109,6 +126,14 @@ impl Purl {
     pub fn without_version(&self) -> Purl {
         Purl {
             version: None,
+            ..self.clone()
+        }
+    }
+
+    /// The same purl with another version.
+    pub fn with_version(&self, version: Option<&str>) -> Purl {
+        Purl {
+            version: version.map(str::to_owned),
             ..self.clone()
         }
     }
@@ -143,6 +168,13 @@ impl fmt::Display for Purl {
         f.write_str(&encode(&self.name))?;
         if let Some(v) = &self.version {
             write!(f, "@{}", encode(v))?;
+        }
+        if let Some(url) = &self.repository_url {
+            write!(f, "?repository_url={}", encode(url))?;
+        }
+        if let Some(sub) = &self.subpath {
+            let segments: Vec<String> = sub.split('/').map(encode).collect();
+            write!(f, "#{}", segments.join("/"))?;
         }
         Ok(())
     }
@@ -193,8 +225,8 @@ impl fmt::Display for PurlError {
 }
 
 /// Splits `pkg:TYPE/NS/NAME@VERSION?QUALIFIERS#SUBPATH` into its raw parts.
-/// Qualifiers and subpath are accepted and ignored: components are
-/// identified by type, namespace, name and version.
+/// Qualifiers and subpath are accepted and ignored by policies: a pattern
+/// names components by type, namespace, name and version.
 fn split(s: &str) -> Result<(Ecosystem, String, Option<String>), PurlError> {
     let rest = s.strip_prefix("pkg:").ok_or_else(|| {
         PurlError(format!(
@@ -353,6 +385,19 @@ mod tests {
             "pkg:github/actions/checkout@v4"
         );
         assert_eq!(purl("pkg:cargo/Serde").name, "Serde");
+    }
+
+    #[test]
+    fn displays_qualifier_and_subpath() {
+        let p = Purl::new(Ecosystem::Github, "github/codeql-action", Some("v3"))
+            .with_subpath(Some("analyze"));
+        assert_eq!(p.to_string(), "pkg:github/github/codeql-action@v3#analyze");
+        let d = Purl::new(Ecosystem::Docker, "owner/img", Some("1.0"))
+            .with_repository_url(Some("ghcr.io"));
+        assert_eq!(
+            d.to_string(),
+            "pkg:docker/owner/img@1.0?repository_url=ghcr.io"
+        );
     }
 
     #[test]

@@ -96,7 +96,10 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn example_policies_are_valid() {
-    for example in ["policies/examples/org-baseline.yaml", "policies/examples/strict-allowlist.yaml"] {
+    for example in [
+        "policies/examples/org-baseline.yaml",
+        "policies/examples/strict-allowlist.yaml",
+    ] {
         let r = run(&["policy", "validate", example]);
         assert_eq!(r.code, 0, "{example}: {}", r.stderr);
     }

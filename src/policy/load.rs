@@ -305,6 +305,9 @@ fn merge_components(into: &mut ComponentPolicy, c: ComponentsLayer) {
     if let Some(path) = c.path {
         into.sources.path = path;
     }
+    if let Some(url) = c.url {
+        into.sources.url = url;
+    }
     if let Some(registries) = c.registries {
         into.sources
             .registries

@@ -91,6 +91,7 @@ pub struct LicensePolicy {
 pub struct SourcePolicy {
     pub git: Permission,
     pub path: Permission,
+    pub url: Permission,
     /// `None`: any registry.
     pub registries: Option<Vec<String>>,
 }
@@ -100,6 +101,7 @@ impl Default for SourcePolicy {
         SourcePolicy {
             git: Permission::Allow,
             path: Permission::Allow,
+            url: Permission::Allow,
             registries: None,
         }
     }

@@ -150,6 +150,8 @@ pub struct RawSources {
     pub git: Option<Permission>,
     /// Components built from a directory outside the project.
     pub path: Option<Permission>,
+    /// Components downloaded from a URL (tarballs, wheels).
+    pub url: Option<Permission>,
     /// Registries components may come from, by name (`crates.io`) or index
     /// URL. When absent, any registry is allowed.
     pub registries: Option<Vec<String>>,

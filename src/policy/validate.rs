@@ -41,6 +41,7 @@ pub struct ComponentsLayer {
     pub license_unknown: Option<UnknownLicense>,
     pub git: Option<raw::Permission>,
     pub path: Option<raw::Permission>,
+    pub url: Option<raw::Permission>,
     pub registries: Option<Vec<String>>,
 }
 
@@ -237,9 +238,9 @@ impl Validator<'_> {
             ),
             None => (None, None),
         };
-        let (git, path, registries) = match c.sources {
-            Some(s) => (s.git, s.path, s.registries),
-            None => (None, None, None),
+        let (git, path, url, registries) = match c.sources {
+            Some(s) => (s.git, s.path, s.url, s.registries),
+            None => (None, None, None, None),
         };
         ComponentsLayer {
             mode: c.mode,
@@ -250,6 +251,7 @@ impl Validator<'_> {
             license_unknown,
             git,
             path,
+            url,
             registries,
         }
     }

@@ -281,6 +281,7 @@ fn source(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<
     let denied = match &c.source {
         Source::Git { .. } => rules.git == Permission::Deny,
         Source::Path(_) => rules.path == Permission::Deny,
+        Source::Url(_) => rules.url == Permission::Deny,
         Source::Registry(registry) => rules
             .registries
             .as_ref()
