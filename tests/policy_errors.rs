@@ -76,7 +76,7 @@ fn bad_semver_range() {
     assert_error(
         "bad-range.yaml",
         "bad-range.yaml:4:17",
-        "`>>0.23` is not a Cargo version requirement",
+        "`>>0.23` is not a Cargo version range",
         "4 |       versions: \">>0.23\"",
     );
 }
