@@ -34,6 +34,8 @@ pub struct Cli {
 enum Command {
     /// Check a repository against the policy (the default command).
     Check(CheckArgs),
+    /// List every third-party component: purl, scope, licence, source, location.
+    Inventory(InventoryArgs),
     /// List every rule with its capability and default severity.
     Rules,
     /// Explain a rule: what it checks, why, how to fix it, and a policy example.
@@ -86,6 +88,29 @@ struct CheckArgs {
     quiet: bool,
 }
 
+#[derive(Args, Debug)]
+struct InventoryArgs {
+    /// The repository to inventory.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Policy file (only its `exclude` globs are used).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = InventoryFormat::Table)]
+    format: InventoryFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum InventoryFormat {
+    Table,
+    Json,
+    Cyclonedx,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Format {
     #[default]
@@ -135,6 +160,7 @@ pub fn run(cli: Cli) -> i32 {
             today,
         ),
         Some(Command::Check(args)) => check(args, today),
+        Some(Command::Inventory(args)) => inventory(args, today),
         Some(Command::Rules) => print(&rules_table()),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Capabilities) => capabilities_table(),
@@ -200,6 +226,48 @@ fn check(args: CheckArgs, today: Date) -> i32 {
     match written {
         Ok(()) => report.exit_code(),
         Err(message) => fail(&message),
+    }
+}
+
+fn inventory(args: InventoryArgs, today: Date) -> i32 {
+    let mut options = CheckOptions::new(today);
+    options.config = args.config;
+    options.cargo_home = cargo_home();
+    let components = match pscf_lint::components(&args.path, &options) {
+        Ok(c) => c,
+        Err(CheckError::Policy(errors)) => {
+            eprint!("{}", errors.render(std::io::stderr().is_terminal()));
+            return EXIT_USAGE;
+        }
+        Err(CheckError::Usage(message)) => return fail(&message),
+    };
+    let root = args.path.display().to_string();
+    let text = match args.format {
+        InventoryFormat::Table => pscf_lint::inventory::render_table(&components),
+        InventoryFormat::Json => pscf_lint::inventory::render_json(&root, &components),
+        InventoryFormat::Cyclonedx => {
+            report::cyclonedx::render(&product_name(&args.path), &components)
+        }
+    };
+    write_out(args.output.as_deref(), &text).map_or_else(|m| fail(&m), |()| 0)
+}
+
+/// The product's name for the SBOM: the checked directory's name.
+fn product_name(path: &Path) -> String {
+    path.canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "product".to_owned())
+}
+
+fn write_out(output: Option<&Path>, text: &str) -> Result<(), String> {
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => {
+            print(text);
+            Ok(())
+        }
     }
 }
 

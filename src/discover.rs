@@ -14,12 +14,58 @@ use crate::location::RelPath;
 pub enum FileKind {
     CargoManifest,
     CargoLock,
+    PackageJson,
+    PackageLock,
+    PnpmLock,
+    YarnLock,
+    GoMod,
+    Workflow,
+    ActionManifest,
+    Dockerfile,
+    Compose,
+    DotEnv,
+    Requirements,
+    Pyproject,
+    Pipfile,
+    PoetryLock,
+    UvLock,
+    PipfileLock,
 }
 
 /// Which glob classifies which kind; the first match wins.
 const CLASSIFIERS: &[(&str, FileKind)] = &[
     ("**/Cargo.toml", FileKind::CargoManifest),
     ("**/Cargo.lock", FileKind::CargoLock),
+    ("**/package.json", FileKind::PackageJson),
+    (
+        "**/{package-lock,npm-shrinkwrap}.json",
+        FileKind::PackageLock,
+    ),
+    ("**/pnpm-lock.yaml", FileKind::PnpmLock),
+    ("**/yarn.lock", FileKind::YarnLock),
+    ("**/go.mod", FileKind::GoMod),
+    // GitHub reads workflows only from the repository root.
+    (".github/workflows/*.{yml,yaml}", FileKind::Workflow),
+    ("**/action.{yml,yaml}", FileKind::ActionManifest),
+    (
+        "**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*,*.dockerfile}",
+        FileKind::Dockerfile,
+    ),
+    ("**/{docker-compose,compose}.{yml,yaml}", FileKind::Compose),
+    (
+        "**/{docker-compose,compose}.*.{yml,yaml}",
+        FileKind::Compose,
+    ),
+    ("**/.env", FileKind::DotEnv),
+    (
+        "**/{requirements*.txt,requirements/*.txt,constraints*.txt}",
+        FileKind::Requirements,
+    ),
+    ("**/pyproject.toml", FileKind::Pyproject),
+    ("**/Pipfile", FileKind::Pipfile),
+    ("**/poetry.lock", FileKind::PoetryLock),
+    ("**/uv.lock", FileKind::UvLock),
+    ("**/Pipfile.lock", FileKind::PipfileLock),
 ];
 
 /// Directories never worth walking: dependency caches and build output that
@@ -144,6 +190,23 @@ mod tests {
         assert_eq!(kinds.len(), CLASSIFIERS.len());
         assert_eq!(set.matches("a/b/Cargo.toml"), vec![0]);
         assert_eq!(set.matches("Cargo.lock"), vec![1]);
+        assert_eq!(set.matches("web/npm-shrinkwrap.json"), vec![3]);
+        let kind = |p: &str| set.matches(p).first().and_then(|&i| kinds.get(i)).copied();
+        assert_eq!(kind(".github/workflows/ci.yaml"), Some(FileKind::Workflow));
+        assert_eq!(kind("sub/.github/workflows/ci.yaml"), None);
+        assert_eq!(kind("svc/api.Dockerfile"), Some(FileKind::Dockerfile));
+        assert_eq!(kind("Dockerfile.prod"), Some(FileKind::Dockerfile));
+        assert_eq!(
+            kind("deploy/docker-compose.prod.yml"),
+            Some(FileKind::Compose)
+        );
+        assert_eq!(kind("compose.yaml"), Some(FileKind::Compose));
+        assert_eq!(kind("deploy/.env"), Some(FileKind::DotEnv));
+        assert_eq!(kind("requirements/dev.txt"), Some(FileKind::Requirements));
+        assert_eq!(
+            kind("api/requirements-test.txt"),
+            Some(FileKind::Requirements)
+        );
         assert!(set.matches("Cargo.toml.bak").is_empty());
     }
 

@@ -11,6 +11,8 @@ pub mod discover;
 pub mod facts;
 pub mod finding;
 pub mod govern;
+pub mod inventory;
+pub mod json;
 pub mod location;
 pub mod policy;
 pub mod purl;
@@ -69,6 +71,28 @@ pub fn today_utc() -> Date {
     jiff::tz::Offset::UTC
         .to_datetime(jiff::Timestamp::now())
         .date()
+}
+
+/// Every component in the repository at `root` (the policy is read only for
+/// its `exclude` globs).
+pub fn components(
+    root: &Path,
+    options: &CheckOptions,
+) -> Result<Vec<facts::Component>, CheckError> {
+    if !root.is_dir() {
+        return Err(CheckError::Usage(format!(
+            "`{}` is not a directory",
+            root.display()
+        )));
+    }
+    let policy = policy::load(root, options.config.as_deref()).map_err(CheckError::Policy)?;
+    let excludes = Excludes::new(&policy.exclude)
+        .map_err(|e| CheckError::Usage(format!("exclude globs: {e}")))?;
+    let env = scan::Environment {
+        cargo_home: options.cargo_home.clone(),
+    };
+    let files = discover::discover(root, &excludes, options.jobs.max(1));
+    Ok(scan::scan(&files, &env).components)
 }
 
 /// Lints the repository at `root`.

@@ -185,7 +185,7 @@ impl fmt::Display for Purl {
 fn encode(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     for b in segment.bytes() {
-        if b.is_ascii_alphanumeric() || b".-_~+:!*".contains(&b) {
+        if b.is_ascii_alphanumeric() || b".-_~:!*".contains(&b) {
             out.push(char::from(b));
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -1,6 +1,7 @@
 //! The report stage: one [`Report`] value, rendered by one module per
 //! output format. Reporters know nothing about rules beyond the finding.
 
+pub mod cyclonedx;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -2,9 +2,14 @@
 //! into facts. A file that cannot be read or parsed becomes a
 //! [`FileProblem`]; it never aborts the scan.
 
+pub mod actions;
 pub mod cargo;
+pub mod docker;
+pub mod golang;
+pub mod npm;
+pub mod python;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -13,7 +18,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::discover::{DiscoveredFile, FileKind};
-use crate::facts::{Facts, FileProblem};
+use crate::facts::{Component, Facts, FileProblem};
 use crate::location::{Location, SourceFile};
 
 /// Files larger than this are reported as skipped, not read: bounded memory
@@ -25,7 +30,29 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 enum Scanned {
     CargoManifest(cargo::Manifest),
     CargoLock(cargo::Lockfile),
+    PackageJson(npm::PackageJson),
+    NpmLock(npm::Lockfile),
+    Compose(docker::Compose),
+    PythonManifest(python::Manifest),
+    PythonLock(python::Lockfile),
+    DotEnv(HashMap<String, String>),
+    /// Inputs that need no other file: go.mod, workflows, Dockerfiles.
+    Components(Vec<Component>),
     Problem(FileProblem),
+}
+
+/// Parsed files, grouped by what their ecosystem's resolver needs.
+#[derive(Default)]
+struct Documents {
+    cargo_manifests: Vec<cargo::Manifest>,
+    cargo_locks: Vec<cargo::Lockfile>,
+    package_jsons: Vec<npm::PackageJson>,
+    npm_locks: Vec<npm::Lockfile>,
+    composes: Vec<docker::Compose>,
+    python_manifests: Vec<python::Manifest>,
+    python_locks: Vec<python::Lockfile>,
+    /// `.env` variables by directory.
+    dotenvs: HashMap<String, HashMap<String, String>>,
 }
 
 /// Where the ecosystem resolvers find what they need outside the tree.
@@ -41,18 +68,44 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
     let scanned: Vec<(Arc<SourceFile>, Scanned)> = files.par_iter().filter_map(scan_file).collect();
 
     let mut facts = Facts::default();
-    let mut manifests = Vec::new();
-    let mut locks = Vec::new();
+    let mut docs = Documents::default();
     let mut sources = BTreeMap::new();
     for (source, result) in scanned {
         match result {
-            Scanned::CargoManifest(m) => manifests.push(m),
-            Scanned::CargoLock(l) => locks.push(l),
+            Scanned::CargoManifest(m) => docs.cargo_manifests.push(m),
+            Scanned::CargoLock(l) => docs.cargo_locks.push(l),
+            Scanned::PackageJson(m) => docs.package_jsons.push(m),
+            Scanned::NpmLock(l) => docs.npm_locks.push(l),
+            Scanned::Compose(c) => docs.composes.push(c),
+            Scanned::PythonManifest(m) => docs.python_manifests.push(m),
+            Scanned::PythonLock(l) => docs.python_locks.push(l),
+            Scanned::DotEnv(vars) => {
+                docs.dotenvs.insert(source.path.parent().to_owned(), vars);
+            }
+            Scanned::Components(c) => facts.components.extend(c),
             Scanned::Problem(p) => facts.problems.push(p),
         }
         sources.insert(source.path.clone(), source);
     }
-    facts.components = cargo::resolve(&manifests, &locks, &sources, env);
+    facts.components.extend(cargo::resolve(
+        &docs.cargo_manifests,
+        &docs.cargo_locks,
+        &sources,
+        env,
+    ));
+    facts.components.extend(docker::resolve_compose(
+        &docs.composes,
+        &docs.dotenvs,
+        &sources,
+    ));
+    facts
+        .components
+        .extend(npm::resolve(&docs.package_jsons, &docs.npm_locks, &sources));
+    facts.components.extend(python::resolve(
+        &docs.python_manifests,
+        &docs.python_locks,
+        &sources,
+    ));
     facts.sources = sources;
     facts.sorted()
 }
@@ -84,6 +137,22 @@ fn scan_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
     let result = match file.kind {
         FileKind::CargoManifest => cargo::parse_manifest(&source).map(Scanned::CargoManifest),
         FileKind::CargoLock => cargo::parse_lockfile(&source).map(Scanned::CargoLock),
+        FileKind::PackageJson => npm::parse_package_json(&source).map(Scanned::PackageJson),
+        FileKind::PackageLock => npm::parse_package_lock(&source).map(Scanned::NpmLock),
+        FileKind::PnpmLock => npm::parse_pnpm_lock(&source).map(Scanned::NpmLock),
+        FileKind::YarnLock => npm::parse_yarn_lock(&source).map(Scanned::NpmLock),
+        FileKind::GoMod => golang::parse_go_mod(&source).map(Scanned::Components),
+        FileKind::Workflow => actions::parse_workflow(&source).map(Scanned::Components),
+        FileKind::ActionManifest => actions::parse_action(&source).map(Scanned::Components),
+        FileKind::Dockerfile => docker::parse_dockerfile(&source).map(Scanned::Components),
+        FileKind::Compose => docker::parse_compose(&source).map(Scanned::Compose),
+        FileKind::Requirements => python::parse_requirements(&source).map(Scanned::PythonManifest),
+        FileKind::Pyproject => python::parse_pyproject(&source).map(Scanned::PythonManifest),
+        FileKind::Pipfile => python::parse_pipfile(&source).map(Scanned::PythonManifest),
+        FileKind::PoetryLock => python::parse_poetry_lock(&source).map(Scanned::PythonLock),
+        FileKind::UvLock => python::parse_uv_lock(&source).map(Scanned::PythonLock),
+        FileKind::PipfileLock => python::parse_pipfile_lock(&source).map(Scanned::PythonLock),
+        FileKind::DotEnv => Ok(Scanned::DotEnv(docker::parse_dotenv(&source.text))),
     };
     let scanned = result.unwrap_or_else(Scanned::Problem);
     Some((source, scanned))

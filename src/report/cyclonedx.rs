@@ -1,0 +1,175 @@
+//! CycloneDX 1.5 JSON SBOM of the inventory: components with purls,
+//! licences and scopes, and the dependency graph the inputs give (the
+//! product depends on its direct components). No timestamp or random
+//! serial number, so the same tree gives the same bytes.
+
+use serde::Serialize;
+
+use crate::facts::Component;
+use crate::inventory::{cyclonedx_scope, distinct};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Bom {
+    bom_format: &'static str,
+    spec_version: &'static str,
+    version: u32,
+    metadata: Metadata,
+    components: Vec<BomComponent>,
+    dependencies: Vec<Dependency>,
+}
+
+#[derive(Serialize)]
+struct Metadata {
+    tools: Tools,
+    component: Root,
+}
+
+#[derive(Serialize)]
+struct Tools {
+    components: Vec<ToolComponent>,
+}
+
+#[derive(Serialize)]
+struct ToolComponent {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Root {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "bom-ref")]
+    bom_ref: &'static str,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct BomComponent {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "bom-ref")]
+    bom_ref: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<String>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    scope: &'static str,
+    purl: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    licenses: Vec<License>,
+    properties: Vec<Property>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum License {
+    Id { license: LicenseId },
+    Expression { expression: String },
+}
+
+#[derive(Serialize)]
+struct LicenseId {
+    id: String,
+}
+
+#[derive(Serialize)]
+struct Property {
+    name: &'static str,
+    value: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Dependency {
+    #[serde(rename = "ref")]
+    reference: String,
+    depends_on: Vec<String>,
+}
+
+const ROOT_REF: &str = "pscf-lint:root";
+
+fn license(text: &str) -> License {
+    match spdx::license_id(text.trim()) {
+        Some(id) => License::Id {
+            license: LicenseId {
+                id: id.name.to_owned(),
+            },
+        },
+        None => License::Expression {
+            expression: text.to_owned(),
+        },
+    }
+}
+
+fn component(c: &Component) -> BomComponent {
+    let purl = c.purl.to_string();
+    BomComponent {
+        kind: if c.purl.ecosystem == crate::purl::Ecosystem::Docker {
+            "container"
+        } else {
+            "library"
+        },
+        bom_ref: purl.clone(),
+        group: c.purl.namespace.clone(),
+        name: c.purl.name.clone(),
+        version: c.purl.version.clone(),
+        scope: cyclonedx_scope(c.scope),
+        purl,
+        licenses: c.license.iter().map(|l| license(l)).collect(),
+        properties: vec![
+            Property {
+                name: "pscf-lint:dependency",
+                value: if c.direct { "direct" } else { "transitive" }.to_owned(),
+            },
+            Property {
+                name: "pscf-lint:source",
+                value: c.source.to_string(),
+            },
+            Property {
+                name: "pscf-lint:location",
+                value: c.location.to_string(),
+            },
+        ],
+    }
+}
+
+pub fn render(product: &str, components: &[Component]) -> String {
+    let components = distinct(components);
+    let direct: Vec<String> = components
+        .iter()
+        .filter(|c| c.direct)
+        .map(|c| c.purl.to_string())
+        .collect();
+    let bom = Bom {
+        bom_format: "CycloneDX",
+        spec_version: "1.5",
+        version: 1,
+        metadata: Metadata {
+            tools: Tools {
+                components: vec![ToolComponent {
+                    kind: "application",
+                    name: "pscf-lint",
+                    version: env!("CARGO_PKG_VERSION"),
+                }],
+            },
+            component: Root {
+                kind: "application",
+                bom_ref: ROOT_REF,
+                name: product.to_owned(),
+            },
+        },
+        components: components.iter().map(component).collect(),
+        dependencies: vec![Dependency {
+            reference: ROOT_REF.to_owned(),
+            depends_on: direct,
+        }],
+    };
+    let mut out = serde_json::to_string_pretty(&bom).unwrap_or_default();
+    out.push('\n');
+    out
+}

@@ -1,0 +1,72 @@
+//! Just enough of PEP 508 to identify a requirement: name, version
+//! specifier, direct URL. Markers and extras are accepted and ignored.
+
+#[derive(Debug, PartialEq, Eq)]
+pub struct Requirement<'a> {
+    pub name: &'a str,
+    pub spec: &'a str,
+    pub url: Option<&'a str>,
+}
+
+/// Parses `name[extras] (spec) ; markers` or `name @ url ; markers`.
+pub fn parse(text: &str) -> Option<Requirement<'_>> {
+    let text = text.split(';').next().unwrap_or(text).trim();
+    let name_len = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .unwrap_or(text.len());
+    let name = text.get(..name_len).filter(|n| !n.is_empty())?;
+    let mut rest = text.get(name_len..)?.trim_start();
+    if rest.starts_with('[') {
+        rest = rest.get(rest.find(']')? + 1..)?.trim_start();
+    }
+    if let Some(url) = rest.strip_prefix('@') {
+        return Some(Requirement {
+            name,
+            spec: "",
+            url: Some(url.trim()),
+        });
+    }
+    let spec = rest.trim_start_matches('(').trim_end_matches(')').trim();
+    Some(Requirement {
+        name,
+        spec,
+        url: None,
+    })
+}
+
+/// `==1.2.3` (one exact, non-wildcard pin) → `1.2.3`.
+pub fn exact_pin(spec: &str) -> Option<&str> {
+    let version = spec.trim().strip_prefix("==")?.trim();
+    let single = !version.contains([',', '*', ' ', '<', '>', '!', '~', '=']);
+    (single && !version.is_empty()).then_some(version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_requirements() {
+        assert_eq!(
+            parse("requests[socks]>=2.31,<3 ; python_version>'3.8'"),
+            Some(Requirement {
+                name: "requests",
+                spec: ">=2.31,<3",
+                url: None
+            })
+        );
+        assert_eq!(
+            parse("pkg @ https://example.com/pkg-1.0.whl"),
+            Some(Requirement {
+                name: "pkg",
+                spec: "",
+                url: Some("https://example.com/pkg-1.0.whl")
+            })
+        );
+        assert_eq!(parse("Django (==4.2.11)").map(|r| r.spec), Some("==4.2.11"));
+        assert_eq!(parse(">=1"), None);
+        assert_eq!(exact_pin("==1.2.3"), Some("1.2.3"));
+        assert_eq!(exact_pin("==1.*"), None);
+        assert_eq!(exact_pin(">=1"), None);
+    }
+}
