@@ -16,6 +16,11 @@ pub fn distinct(components: &[Component]) -> Vec<Component> {
         by_purl
             .entry(c.purl.to_string())
             .and_modify(|seen| {
+                // Show where the product asks for it, not where a lockfile
+                // happens to list it first.
+                if c.direct && !seen.direct {
+                    seen.location = c.location.clone();
+                }
                 seen.direct |= c.direct;
                 seen.scope = seen.scope.min(c.scope);
                 if seen.license.is_none() {

@@ -5,6 +5,7 @@
 //! report. [`check`] runs the whole pipeline; `ARCHITECTURE.md` maps each
 //! stage to its module.
 
+pub mod advisories;
 pub mod capabilities;
 pub mod diagnostic;
 pub mod discover;
@@ -115,12 +116,21 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
     let env = scan::Environment {
         cargo_home: options.cargo_home.clone(),
     };
+    let advisories = match policy
+        .components
+        .as_ref()
+        .and_then(|c| c.advisories.as_deref())
+    {
+        Some(dir) => advisories::Database::load(dir).map_err(CheckError::Usage)?,
+        None => advisories::Database::default(),
+    };
     let (facts, findings) = pool.install(|| {
         let files = discover::discover(root, &excludes, options.jobs.max(1));
         let facts = scan::scan(&files, &env);
         let ctx = Context {
             policy: &policy,
             facts: &facts,
+            advisories: &advisories,
             today: options.today,
         };
         let mut findings = rules::evaluate(&ctx);

@@ -46,7 +46,7 @@ impl Version {
 /// A Go module version (`v1.2.3`, `v0.0.0-20240101000000-abcdef123456`,
 /// `v2.0.0+incompatible`) as semver, whose precedence is Go's.
 fn go_version(text: &str) -> Option<semver::Version> {
-    semver::Version::parse(text.strip_prefix('v')?).ok()
+    semver::Version::parse(text.strip_prefix('v').unwrap_or(text)).ok()
 }
 
 /// A range of versions a policy allows, bans or deprecates.
@@ -297,7 +297,7 @@ mod tests {
         let r = range(Ecosystem::Golang, ">=v1.2, <v2");
         assert_eq!(r.contains("v1.4.0"), Some(true));
         assert_eq!(r.contains("v2.0.0+incompatible"), Some(false));
-        assert_eq!(r.contains("1.4.0"), None);
+        assert_eq!(r.contains("1.4.0"), Some(true));
         let pseudo = range(Ecosystem::Golang, "<v0.1.0");
         assert_eq!(
             pseudo.contains("v0.0.0-20240101000000-abcdef123456"),

@@ -145,7 +145,11 @@ impl Loader<'_> {
             }
         }
         self.stack.pop();
-        match validate(file, &source) {
+        let base = match origin {
+            Origin::File(path) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            Origin::Builtin => self.root.to_path_buf(),
+        };
+        match validate(file, &source, &base) {
             Ok(layer) => self.layers.push((layer, source)),
             Err(errors) => self.errors.extend(errors),
         }
@@ -307,6 +311,9 @@ fn merge_components(into: &mut ComponentPolicy, c: ComponentsLayer) {
     }
     if let Some(url) = c.url {
         into.sources.url = url;
+    }
+    if c.advisories.is_some() {
+        into.advisories = c.advisories;
     }
     if let Some(registries) = c.registries {
         into.sources

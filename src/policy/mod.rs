@@ -54,6 +54,8 @@ pub struct ComponentPolicy {
     pub banned: Vec<Banned>,
     pub licenses: Option<LicensePolicy>,
     pub sources: SourcePolicy,
+    /// Offline OSV database directory, resolved against its policy file.
+    pub advisories: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug)]

@@ -78,6 +78,16 @@ pub struct RawComponents {
     pub banned: Option<Vec<RawBanned>>,
     pub licenses: Option<RawLicenses>,
     pub sources: Option<RawSources>,
+    pub advisories: Option<RawAdvisories>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawAdvisories {
+    /// A directory of OSV JSON records (as OSV publishes them per
+    /// ecosystem), relative to this policy file. Never fetched.
+    #[schemars(with = "String")]
+    pub osv: Spanned<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -3,6 +3,7 @@
 //! keeps the span of the offending value.
 
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use globset::{Glob, GlobBuilder};
@@ -43,16 +44,24 @@ pub struct ComponentsLayer {
     pub path: Option<raw::Permission>,
     pub url: Option<raw::Permission>,
     pub registries: Option<Vec<String>>,
+    pub advisories: Option<std::path::PathBuf>,
 }
 
 struct Validator<'a> {
     source: &'a Arc<SourceFile>,
+    /// The directory relative paths in this file are resolved against.
+    base: &'a Path,
     errors: Vec<PolicyError>,
 }
 
-pub fn validate(file: PolicyFile, source: &Arc<SourceFile>) -> Result<Layer, Vec<PolicyError>> {
+pub fn validate(
+    file: PolicyFile,
+    source: &Arc<SourceFile>,
+    base: &Path,
+) -> Result<Layer, Vec<PolicyError>> {
     let mut v = Validator {
         source,
+        base,
         errors: Vec::new(),
     };
     let layer = Layer {
@@ -242,7 +251,9 @@ impl Validator<'_> {
             Some(s) => (s.git, s.path, s.url, s.registries),
             None => (None, None, None, None),
         };
+        let advisories = c.advisories.and_then(|a| self.advisory_dir(&a.osv));
         ComponentsLayer {
+            advisories,
             mode: c.mode,
             recommended,
             deprecated,
@@ -254,6 +265,24 @@ impl Validator<'_> {
             url,
             registries,
         }
+    }
+
+    fn advisory_dir(&mut self, value: &Spanned<String>) -> Option<PathBuf> {
+        let path = self.base.join(&value.value);
+        if path.is_dir() {
+            return Some(path);
+        }
+        let why = if value.value.ends_with(".zip") {
+            "zip archives are not read yet; unpack it"
+        } else {
+            "it is not a directory"
+        };
+        self.error(
+            value,
+            format!("cannot use `{}` as an OSV database: {why}", value.value),
+            Some("give a directory of OSV JSON records, relative to this policy file"),
+        );
+        None
     }
 
     fn license_id(&mut self, id: &Spanned<String>) -> Option<String> {

@@ -8,6 +8,7 @@ pub mod tool;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use crate::advisories::Database;
 use crate::facts::Facts;
 use crate::finding::{Finding, Severity};
 use crate::location::Location;
@@ -19,6 +20,8 @@ use registry::RuleInfo;
 pub struct Context<'a> {
     pub policy: &'a Policy,
     pub facts: &'a Facts,
+    /// The offline advisory database the policy names (empty if none).
+    pub advisories: &'a Database,
     /// The date deadlines are compared with (sunsets, expiries).
     pub today: Date,
 }

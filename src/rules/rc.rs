@@ -72,6 +72,15 @@ pub const SOURCE_NOT_ALLOWED: RuleInfo = RuleInfo {
     example: "components:\n  sources:\n    git: deny\n    path: allow\n    registries: [crates.io]",
 };
 
+pub const KNOWN_VULNERABILITY: RuleInfo = RuleInfo {
+    id: RuleId::new("PSCF-SPM-RC/known-vulnerability"),
+    default_severity: Severity::Error,
+    summary: "an advisory in the configured offline OSV directory affects the component's version",
+    rationale: "A recommended component is only safe at versions without known vulnerabilities. Advisories are read from a local OSV database the organisation curates and updates; nothing is fetched during a check.",
+    fix: "Upgrade to the first fixed version named in the finding (then refresh the lockfile), or record an exception with the reason the vulnerable code is not reachable.",
+    example: "components:\n  advisories:\n    osv: ./osv-db   # directory of OSV JSON records, relative to this file",
+};
+
 pub const RULES: &[RuleInfo] = &[
     BANNED,
     DEPRECATED,
@@ -80,6 +89,7 @@ pub const RULES: &[RuleInfo] = &[
     LICENSE_NOT_ALLOWED,
     LICENSE_UNKNOWN,
     SOURCE_NOT_ALLOWED,
+    KNOWN_VULNERABILITY,
 ];
 
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
@@ -101,7 +111,51 @@ fn check_component(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -
     }
     out.extend(licence(ctx, policy, c));
     out.extend(source(ctx, policy, c));
+    out.extend(vulnerabilities(ctx, c));
     out
+}
+
+fn vulnerabilities(ctx: &Context<'_>, c: &Component) -> Vec<Finding> {
+    let purl = &c.purl;
+    ctx.advisories
+        .affecting(purl)
+        .into_iter()
+        .filter_map(|hit| {
+            let a = hit.advisory;
+            let aliases = if a.aliases.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", a.aliases.join(", "))
+            };
+            let severity = a
+                .severity()
+                .map(|s| format!(", severity {s}"))
+                .unwrap_or_default();
+            let summary = a
+                .summary
+                .as_deref()
+                .map(|s| format!(": {s}"))
+                .unwrap_or_default();
+            let message = format!(
+                "`{purl}` is affected by {}{aliases}{severity}{summary}",
+                a.id
+            );
+            let help = match &hit.fixed {
+                Some(fixed) => format!("upgrade `{}` to {fixed} or later", purl.name),
+                None => "no fixed version is known: replace the component or record an exception"
+                    .to_owned(),
+            };
+            let mut f = ctx.component_finding(
+                &KNOWN_VULNERABILITY,
+                &c.location,
+                purl,
+                message,
+                Some(help),
+            )?;
+            f.subject = format!("{purl} {}", a.id);
+            Some(f)
+        })
+        .collect()
 }
 
 /// Whether an entry's optional range covers the component: a component

@@ -133,10 +133,12 @@ pub fn parse_pnpm_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
                 let (name, version) = package_key(&key);
                 let end = start + line.len();
                 packages.push(LockedPackage {
+                    // Importers refer to entries by `name@version-as-keyed`
+                    // (a URL for tarballs); a `version:` field may follow.
+                    descriptors: vec![format!("{name}@{version}")],
                     name,
                     version,
                     install_path: None,
-                    descriptors: Vec::new(),
                     resolved: None,
                     scope: Scope::Runtime,
                     license: None,
@@ -152,6 +154,7 @@ pub fn parse_pnpm_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
                             p.scope = Scope::Optional
                         }
                         "resolution" => p.resolved = resolution(value),
+                        "version" => p.version = unquote(value).to_owned(),
                         _ => {}
                     }
                 }

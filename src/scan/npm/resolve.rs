@@ -133,7 +133,6 @@ fn resolve_lock(
 struct LockIndex<'a> {
     by_install_path: HashMap<&'a str, usize>,
     by_descriptor: HashMap<&'a str, usize>,
-    by_name_version: HashMap<(&'a str, &'a str), usize>,
 }
 
 impl<'a> LockIndex<'a> {
@@ -141,7 +140,6 @@ impl<'a> LockIndex<'a> {
         let mut index = LockIndex {
             by_install_path: HashMap::new(),
             by_descriptor: HashMap::new(),
-            by_name_version: HashMap::new(),
         };
         for (i, p) in lock.packages.iter().enumerate() {
             if let Some(path) = &p.install_path {
@@ -150,10 +148,6 @@ impl<'a> LockIndex<'a> {
             for d in &p.descriptors {
                 index.by_descriptor.entry(d.as_str()).or_insert(i);
             }
-            index
-                .by_name_version
-                .entry((p.name.as_str(), p.version.as_str()))
-                .or_insert(i);
         }
         index
     }
@@ -182,11 +176,12 @@ impl<'a> LockIndex<'a> {
                     .iter()
                     .find(|(name, _)| *name == d.name)?;
                 // An alias records `real-name@version` as its version.
-                let (name, version) = match version.trim_start_matches('/').rsplit_once('@') {
-                    Some((real, v)) if !real.is_empty() => (real, v),
-                    _ => (d.name.as_str(), version.as_str()),
+                let version = version.trim_start_matches('/');
+                let descriptor = match split_name_at(version) {
+                    (real, v) if !v.is_empty() && !version.contains("://") => format!("{real}@{v}"),
+                    _ => format!("{}@{version}", d.name),
                 };
-                self.by_name_version.get(&(name, version)).copied()
+                self.by_descriptor.get(descriptor.as_str()).copied()
             }
         }
     }

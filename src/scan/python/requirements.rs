@@ -139,12 +139,16 @@ fn declared(code: &str, scope: Scope, span: std::ops::Range<usize>) -> Option<De
     {
         let name = egg(code)?;
         let source = if vcs {
+            // `git+https://host/repo.git@ref#egg=name`: the ref follows the
+            // last `@` of the path.
+            let without_fragment = code.split('#').next().unwrap_or(code);
+            let (url, reference) = match without_fragment.rsplit_once('@') {
+                Some((url, r)) if !r.contains('/') => (url, Some(r.to_owned())),
+                _ => (without_fragment, None),
+            };
             Source::Git {
-                url: code.split('#').next().unwrap_or(code).to_owned(),
-                reference: code
-                    .split('@')
-                    .nth(1)
-                    .map(|r| r.split('#').next().unwrap_or(r).to_owned()),
+                url: url.to_owned(),
+                reference,
             }
         } else {
             Source::Url(code.to_owned())

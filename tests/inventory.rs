@@ -1,0 +1,292 @@
+//! `pscf-lint inventory`: the exact component set of each input format,
+//! with scope, direct/transitive, source and location (snapshots), and a
+//! CycloneDX SBOM that validates against the official 1.5 schema.
+
+mod common;
+
+use common::{read, run};
+use serde_json::Value;
+
+fn table(fixture: &str) -> String {
+    let r = run(&["inventory", &format!("fixtures/{fixture}")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stdout
+}
+
+fn components(fixture: &str) -> Vec<Value> {
+    let r = run(&[
+        "inventory",
+        &format!("fixtures/{fixture}"),
+        "--format",
+        "json",
+    ]);
+    let doc: Value =
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout));
+    doc["components"].as_array().cloned().unwrap_or_default()
+}
+
+fn find(components: &[Value], purl: &str) -> Value {
+    components
+        .iter()
+        .find(|c| c["purl"] == purl)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {purl}"))
+}
+
+fn purls(components: &[Value]) -> Vec<String> {
+    components
+        .iter()
+        .filter_map(|c| c["purl"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn npm_package_lock_v3_workspaces_and_v1() {
+    insta::assert_snapshot!(table("js-npm"));
+    let c = components("js-npm");
+    // An `npm:` alias is the real package.
+    assert_eq!(find(&c, "pkg:npm/left-pad@1.3.0")["line"], 7);
+    // The workspace's own packages (and the `link: true` entry) are not components.
+    assert!(purls(&c).iter().all(|p| !p.contains("shop-ui")));
+    // Nested install paths: both versions of debug, the workspace's direct one at its manifest.
+    let debug = find(&c, "pkg:npm/debug@2.6.9");
+    assert_eq!(
+        (debug["file"].as_str(), debug["direct"].as_bool()),
+        (Some("packages/ui/package.json"), Some(true))
+    );
+    assert_eq!(find(&c, "pkg:npm/debug@4.3.4")["direct"], false);
+    assert_eq!(find(&c, "pkg:npm/typescript@5.4.5")["scope"], "dev");
+    assert_eq!(find(&c, "pkg:npm/fsevents@2.3.3")["scope"], "optional");
+    assert_eq!(find(&c, "pkg:npm/tiny-lib@1.0.0")["license"], "ISC");
+    assert!(
+        find(&c, "pkg:npm/tiny-lib@1.0.0")["source"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("git ")
+    );
+    // v1: nested `dependencies`, `npm:` alias versions, `file:` packages.
+    assert_eq!(
+        find(&c, "pkg:npm/qs@6.5.3")["file"],
+        "legacy/package-lock.json"
+    );
+    assert_eq!(find(&c, "pkg:npm/%40colors/colors@1.5.0")["direct"], true);
+    assert!(purls(&c).iter().all(|p| !p.contains("local-helper")));
+}
+
+#[test]
+fn pnpm_lock_v9_importers_and_v6() {
+    insta::assert_snapshot!(table("js-pnpm"));
+    let c = components("js-pnpm");
+    // Peer suffixes are not part of the version; workspace links are not components.
+    assert_eq!(
+        find(&c, "pkg:npm/react-dom@18.2.0")["file"],
+        "packages/web/package.json"
+    );
+    assert!(purls(&c).iter().all(|p| !p.contains("mono")));
+    assert_eq!(
+        find(&c, "pkg:npm/tarball-dep@1.0.0")["source"],
+        "URL https://example.com/tarball-dep-1.0.0.tgz"
+    );
+    assert_eq!(find(&c, "pkg:npm/prettier@3.2.5")["scope"], "dev");
+    assert_eq!(find(&c, "pkg:npm/regenerator-runtime@0.14.1")["line"], 32);
+}
+
+#[test]
+fn yarn_classic_and_berry() {
+    insta::assert_snapshot!(table("js-yarn"));
+    let c = components("js-yarn");
+    assert_eq!(find(&c, "pkg:npm/%40babel/highlight@7.13.10")["line"], 12);
+    // Berry: aliases resolve to the real package; workspaces are own code.
+    assert_eq!(find(&c, "pkg:npm/strip-ansi@6.0.1")["scope"], "dev");
+    assert!(
+        purls(&c)
+            .iter()
+            .all(|p| !p.contains("/lib@") && !p.contains("berry-app"))
+    );
+    assert!(
+        find(&c, "pkg:npm/my-fork@2.1.0")["source"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("git ")
+    );
+}
+
+#[test]
+fn python_requirements_pyproject_poetry_uv_pipenv() {
+    insta::assert_snapshot!(table("python"));
+    let c = components("python");
+    // pip-compile: `# via` a package means transitive; hashes and markers are ignored.
+    assert_eq!(find(&c, "pkg:pypi/certifi@2024.2.2")["direct"], false);
+    assert_eq!(find(&c, "pkg:pypi/idna@3.6")["direct"], true);
+    // PEP 503 names; editable and local installs are own code.
+    assert_eq!(
+        find(&c, "pkg:pypi/flask-sqlalchemy")["requirement"],
+        "~=3.1"
+    );
+    assert!(purls(&c).iter().all(|p| !p.contains("local-package")
+        && !p.contains("uv-app")
+        && !p.contains("poetry-app")));
+    assert_eq!(
+        find(&c, "pkg:pypi/devtool")["source"],
+        "git git+https://github.com/example/devtool.git#v0.4.0"
+    );
+    // PEP 735 groups are dev; optional dependencies optional.
+    assert_eq!(find(&c, "pkg:pypi/ruff@0.4.1")["scope"], "dev");
+    assert_eq!(find(&c, "pkg:pypi/pyyaml@6.0.1")["scope"], "optional");
+    assert_eq!(
+        find(&c, "pkg:pypi/internal-sdk@2.0.0")["source"],
+        "git https://github.com/example/internal-sdk.git#4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+    );
+}
+
+#[test]
+fn go_mod_requires_replacements_not_go_sum() {
+    insta::assert_snapshot!(table("go"));
+    let c = components("go");
+    assert!(purls(&c).iter().all(|p| !p.contains("in-gosum")));
+    assert_eq!(
+        find(
+            &c,
+            "pkg:golang/golang.org/x/net@v0.0.0-20240318180000-abcdef123456"
+        )["direct"],
+        false
+    );
+    assert_eq!(
+        find(&c, "pkg:golang/github.com/gorilla/mux@v1.8.1")["source"],
+        "path ../forks/mux"
+    );
+}
+
+#[test]
+fn actions_workflows_and_composite_actions() {
+    insta::assert_snapshot!(table("actions"));
+    let c = components("actions");
+    assert!(
+        purls(&c)
+            .iter()
+            .all(|p| !p.contains("actions/setup@") && !p.contains("./"))
+    );
+    assert_eq!(
+        find(&c, "pkg:github/github/codeql-action@v3#init")["column"],
+        15
+    );
+}
+
+#[test]
+fn dockerfiles_and_compose() {
+    insta::assert_snapshot!(table("containers"));
+    let c = components("containers");
+    // Stage aliases and scratch are not images; ARG defaults are substituted.
+    assert_eq!(c.len(), 6);
+    assert_eq!(
+        find(&c, "pkg:docker/library/golang@1.22-alpine")["scope"],
+        "build"
+    );
+    assert_eq!(find(&c, "pkg:docker/library/redis@7.2-alpine")["line"], 8);
+}
+
+struct LocalSchemas;
+
+impl jsonschema::Retrieve for LocalSchemas {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let name = uri
+            .as_str()
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .split('#')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        Ok(serde_json::from_str(&read(format!(
+            "tests/schemas/{name}"
+        )))?)
+    }
+}
+
+#[test]
+fn cyclonedx_validates_against_the_official_1_5_schema() {
+    let schema: Value =
+        serde_json::from_str(&read("tests/schemas/bom-1.5.schema.json")).unwrap_or_default();
+    let validator = jsonschema::options()
+        .with_retriever(LocalSchemas)
+        .build(&schema)
+        .unwrap_or_else(|e| panic!("schema: {e}"));
+    for fixture in [
+        "js-npm",
+        "js-pnpm",
+        "js-yarn",
+        "python",
+        "go",
+        "actions",
+        "containers",
+        "cargo-violations",
+    ] {
+        let r = run(&[
+            "inventory",
+            &format!("fixtures/{fixture}"),
+            "--format",
+            "cyclonedx",
+        ]);
+        let bom: Value =
+            serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&bom)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{fixture}: {errors:#?}");
+        let refs: Vec<&str> = bom["components"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["bom-ref"].as_str())
+            .collect();
+        let mut unique = refs.clone();
+        unique.dedup();
+        assert_eq!(
+            refs.len(),
+            unique.len(),
+            "{fixture}: bom-refs must be unique"
+        );
+    }
+    let bom: Value = serde_json::from_str(
+        &run(&[
+            "inventory",
+            "fixtures/cargo-violations",
+            "--format",
+            "cyclonedx",
+        ])
+        .stdout,
+    )
+    .unwrap_or_default();
+    let openssl = bom["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["name"] == "openssl")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(openssl["licenses"][0]["license"]["id"], "Apache-2.0");
+    assert_eq!(openssl["scope"], "required");
+    // The product depends on its direct components.
+    let direct = bom["dependencies"][0]["dependsOn"]
+        .as_array()
+        .map_or(0, Vec::len);
+    assert_eq!(direct, 11);
+}
+
+#[test]
+fn inventory_output_is_identical_at_any_thread_count() {
+    let a = run(&["inventory", "fixtures", "--format", "cyclonedx"]).stdout;
+    let b = common::pscf_lint()
+        .args(["inventory", "fixtures", "--format", "cyclonedx"])
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    assert_eq!(a, b);
+    assert!(a.len() > 1000);
+}
