@@ -125,9 +125,14 @@ fn key(ecosystem: Ecosystem, name: &str) -> (Ecosystem, String) {
 }
 
 impl Database {
-    /// Reads every `*.json` under `dir` (recursively, symlinks not
-    /// followed). A file that is not an OSV record is skipped, not fatal.
-    pub fn load(dir: &Path) -> Result<Self, String> {
+    /// Reads every `*.json` under `path`: a directory (recursively,
+    /// symlinks not followed) or a `.zip` archive as OSV publishes them. A
+    /// file that is not an OSV record is skipped, not fatal.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        if path.is_file() {
+            return Self::load_zip(path);
+        }
+        let dir = path;
         let mut db = Database::default();
         let mut files = Vec::new();
         collect_json(dir, &mut files, 0)?;
@@ -137,6 +142,39 @@ impl Database {
                 Some(advisory) if advisory.withdrawn.is_none() => db.add(advisory),
                 Some(_) => {}
                 None => db.skipped.push(path),
+            }
+        }
+        Ok(db)
+    }
+
+    /// Entries are decompressed in memory one at a time, each bounded to
+    /// [`MAX_RECORD_BYTES`], so a zip bomb cannot exhaust memory.
+    fn load_zip(path: &Path) -> Result<Self, String> {
+        let file = File::open(path)
+            .map_err(|e| format!("cannot read the advisory archive `{}`: {e}", path.display()))?;
+        let mut archive = zip::ZipArchive::new(file)
+            .map_err(|e| format!("`{}` is not a zip archive: {e}", path.display()))?;
+        let mut db = Database::default();
+        for i in 0..archive.len().min(MAX_RECORDS) {
+            let Ok(entry) = archive.by_index(i) else {
+                continue;
+            };
+            let Ok(name) = entry.name().map(|n| n.into_owned()) else {
+                continue;
+            };
+            if !name.ends_with(".json") {
+                continue;
+            }
+            let mut text = String::new();
+            let record = entry
+                .take(MAX_RECORD_BYTES)
+                .read_to_string(&mut text)
+                .ok()
+                .and_then(|_| serde_json::from_str::<Advisory>(&text).ok());
+            match record {
+                Some(advisory) if advisory.withdrawn.is_none() => db.add(advisory),
+                Some(_) => {}
+                None => db.skipped.push(path.join(name)),
             }
         }
         Ok(db)
@@ -370,6 +408,27 @@ mod tests {
                 .as_deref(),
             Some("5.0.3")
         );
+    }
+
+    #[test]
+    fn reads_osv_zip_archives() -> Result<(), Box<dyn std::error::Error>> {
+        use std::io::Write;
+        let dir = std::env::temp_dir().join(format!("pscf-lint-osv-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("all.zip");
+        let mut zip = zip::ZipWriter::new(File::create(&path)?);
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("GHSA-35jh-r3h4-6jhm.json", options)?;
+        zip.write_all(LODASH.as_bytes())?;
+        zip.start_file("notes.txt", options)?;
+        zip.write_all(b"not a record")?;
+        zip.finish()?;
+        let db = Database::load(&path)?;
+        std::fs::remove_dir_all(&dir)?;
+        assert_eq!(db.len(), 1);
+        assert_eq!(db.affecting(&purl("pkg:npm/lodash@4.17.20")).len(), 1);
+        Ok(())
     }
 
     #[test]

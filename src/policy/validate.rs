@@ -269,18 +269,14 @@ impl Validator<'_> {
 
     fn advisory_dir(&mut self, value: &Spanned<String>) -> Option<PathBuf> {
         let path = self.base.join(&value.value);
-        if path.is_dir() {
+        let is_zip = value.value.ends_with(".zip") && path.is_file();
+        if path.is_dir() || is_zip {
             return Some(path);
         }
-        let why = if value.value.ends_with(".zip") {
-            "zip archives are not read yet; unpack it"
-        } else {
-            "it is not a directory"
-        };
         self.error(
             value,
-            format!("cannot use `{}` as an OSV database: {why}", value.value),
-            Some("give a directory of OSV JSON records, relative to this policy file"),
+            format!("cannot use `{}` as an OSV database: it is not a directory or a .zip archive", value.value),
+            Some("give a directory of OSV JSON records (or OSV's all.zip), relative to this policy file"),
         );
         None
     }
