@@ -7,6 +7,7 @@ use pscf_lint::facts::FileProblem;
 use pscf_lint::location::{RelPath, SourceFile};
 use pscf_lint::policy::raw::PolicyFile;
 use pscf_lint::scan::cargo::{parse_lockfile, parse_manifest};
+use pscf_lint::scan::{actions, docker, golang, npm, python};
 
 fn source(name: &str, bytes: &[u8]) -> SourceFile {
     SourceFile::new(
@@ -37,6 +38,14 @@ fn structured() -> impl Strategy<Value = String> {
         Just("components:\n  banned:\n    - purl: pkg:cargo/x\n".to_owned()),
         Just("extends: [builtin:pscf-spm]\n".to_owned()),
         Just("&a [*a]\n".to_owned()),
+        Just("{\"packages\": {\"node_modules/a\": {\"version\": \"1\"}}, \"dependencies\": {\"b\": {\"version\": \"npm:c@1\"}}}".to_owned()),
+        Just("lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        version: 1.0.0\npackages:\n  '@s/a@1.0.0':\n    resolution: {tarball: x}\n".to_owned()),
+        Just("\"a@^1\", a@npm:b@2:\n  version \"1.0.0\"\n  resolution: \"b@npm:2\"\n".to_owned()),
+        Just("module x\nrequire (\n a v1\n)\nreplace a => ../b\n".to_owned()),
+        Just("ARG A=b\nFROM --platform=x ${A}:1 AS s\nFROM s\nRUN a \\\n b\n".to_owned()),
+        Just("jobs:\n  a:\n    uses: o/r/.github/w.yml@v1\n    steps:\n      - uses: docker://x@sha256:1\n".to_owned()),
+        Just("requests[a]>=1 ; python_version>'3' --hash=x \\\n  # via -r r.in\n-e git+https://h/r.git@v1#egg=n\n".to_owned()),
+        Just("[project]\ndependencies = [\"a>=1\"]\n[tool.poetry.dependencies]\nb = {git = \"x\"}\n".to_owned()),
         Just("é✓\u{0}\r\n".to_owned()),
         "[ -~]{0,20}\n",
     ];
@@ -71,6 +80,36 @@ proptest! {
         for s in [source("p.yaml", &bytes), source("p.yaml", text.as_bytes())] {
             if let Err(e) = pscf_lint::yaml::from_source::<PolicyFile>(&s) {
                 prop_assert!(e.span.end <= s.text.len() && e.span.start <= e.span.end);
+            }
+        }
+    }
+
+    #[test]
+    fn every_ecosystem_parser_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..512), text in structured()) {
+        type Parser = fn(&SourceFile) -> Result<Vec<std::ops::Range<usize>>, FileProblem>;
+        let parsers: [(&str, Parser); 13] = [
+            ("package.json", |s| npm::parse_package_json(s).map(|m| m.dependencies.into_iter().map(|d| d.span).collect())),
+            ("package-lock.json", |s| npm::parse_package_lock(s).map(|l| l.packages.into_iter().map(|p| p.span).collect())),
+            ("pnpm-lock.yaml", |s| npm::parse_pnpm_lock(s).map(|l| l.packages.into_iter().map(|p| p.span).collect())),
+            ("yarn.lock", |s| npm::parse_yarn_lock(s).map(|l| l.packages.into_iter().map(|p| p.span).collect())),
+            ("requirements.txt", |s| python::parse_requirements(s).map(|m| m.dependencies.into_iter().map(|d| d.span).collect())),
+            ("pyproject.toml", |s| python::parse_pyproject(s).map(|m| m.dependencies.into_iter().map(|d| d.span).collect())),
+            ("Pipfile", |s| python::parse_pipfile(s).map(|m| m.dependencies.into_iter().map(|d| d.span).collect())),
+            ("poetry.lock", |s| python::parse_poetry_lock(s).map(|l| l.packages.into_iter().map(|p| p.span).collect())),
+            ("Pipfile.lock", |s| python::parse_pipfile_lock(s).map(|l| l.packages.into_iter().map(|p| p.span).collect())),
+            ("go.mod", |s| golang::parse_go_mod(s).map(|c| c.into_iter().map(|c| c.location.span).collect())),
+            ("Dockerfile", |s| docker::parse_dockerfile(s).map(|c| c.into_iter().map(|c| c.location.span).collect())),
+            (".github/workflows/ci.yml", |s| actions::parse_workflow(s).map(|c| c.into_iter().map(|c| c.location.span).collect())),
+            ("action.yml", |s| actions::parse_action(s).map(|c| c.into_iter().map(|c| c.location.span).collect())),
+        ];
+        for (name, parse) in parsers {
+            for s in [source(name, &bytes), source(name, text.as_bytes())] {
+                match parse(&s) {
+                    Ok(spans) => for span in spans {
+                        prop_assert!(span.start <= span.end && span.end <= s.text.len(), "{name}: {span:?}");
+                    },
+                    Err(p) => assert_inside(&s, &p),
+                }
             }
         }
     }
