@@ -100,10 +100,95 @@ pub enum FileProblem {
     Skipped { location: Location, reason: String },
 }
 
+/// A GitHub Actions workflow or composite action, reduced to what the
+/// rules read, every value with its location.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Workflow {
+    pub path: RelPath,
+    /// `false` for a composite `action.yml`.
+    pub is_workflow: bool,
+    /// Event names of `on:` (string, list or map form).
+    pub triggers: Vec<String>,
+    /// Top-level `permissions:`.
+    pub permissions: Option<Permissions>,
+    pub jobs: Vec<Job>,
+    /// The first line, for findings about something missing.
+    pub head: Location,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Permissions {
+    /// `read-all`, `write-all` or another scalar, at its value.
+    Scalar(String, Location),
+    /// `{scope: level}` entries, each at its key.
+    Scopes(Vec<(String, String, Location)>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    pub id: String,
+    pub location: Location,
+    pub permissions: Option<Permissions>,
+    /// A reusable workflow called by the job.
+    pub uses: Option<Spanned>,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub uses: Option<Spanned>,
+    /// `${{ ... }}` expressions of `run:` (and of `actions/github-script`'s
+    /// `script:`), each at its exact place in the file.
+    pub script_expressions: Vec<Spanned>,
+    /// Scalar `with:` inputs.
+    pub with: Vec<(String, Spanned)>,
+    pub continue_on_error: bool,
+}
+
+/// A Dockerfile's build stages, reduced to what the container rules read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Dockerfile {
+    pub path: RelPath,
+    pub stages: Vec<Stage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stage {
+    /// The `FROM` instruction's line.
+    pub from: Location,
+    /// The base image, when it is an image (not `scratch`, not an earlier
+    /// stage, not an unresolvable `$VARIABLE`).
+    pub image: Option<BaseImage>,
+    /// `FROM scratch`.
+    pub scratch: bool,
+    /// The earlier stage this one builds on (`FROM build AS test`).
+    pub parent: Option<usize>,
+    /// `USER` values in this stage, in order.
+    pub users: Vec<Spanned>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseImage {
+    /// The reference after `ARG` substitution.
+    pub reference: String,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
+    pub location: Location,
+}
+
+/// A string value and where it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned {
+    pub value: String,
+    pub location: Location,
+}
+
 /// Everything the scanners found, in a deterministic order.
 #[derive(Debug, Default)]
 pub struct Facts {
     pub components: Vec<Component>,
+    pub workflows: Vec<Workflow>,
+    pub dockerfiles: Vec<Dockerfile>,
     pub problems: Vec<FileProblem>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,

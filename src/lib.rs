@@ -162,6 +162,7 @@ fn capability_statuses(policy: &Policy, findings: &[finding::Finding]) -> Vec<Ca
         .map(|capability| {
             let evaluated = match capability {
                 Capability::RecommendedComponents => policy.components.is_some(),
+                Capability::MinimumApplicationRequirements => !policy.requirements.is_empty(),
                 _ => false,
             };
             let active = findings

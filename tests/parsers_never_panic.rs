@@ -98,9 +98,9 @@ proptest! {
             ("poetry.lock", |s| python::parse_poetry_lock(s).map(|l| l.packages.into_iter().map(|p| p.span).collect())),
             ("Pipfile.lock", |s| python::parse_pipfile_lock(s).map(|l| l.packages.into_iter().map(|p| p.span).collect())),
             ("go.mod", |s| golang::parse_go_mod(s).map(|c| c.into_iter().map(|c| c.location.span).collect())),
-            ("Dockerfile", |s| docker::parse_dockerfile(s).map(|c| c.into_iter().map(|c| c.location.span).collect())),
-            (".github/workflows/ci.yml", |s| actions::parse_workflow(s).map(|c| c.into_iter().map(|c| c.location.span).collect())),
-            ("action.yml", |s| actions::parse_action(s).map(|c| c.into_iter().map(|c| c.location.span).collect())),
+            ("Dockerfile", |s| docker::parse_dockerfile(s).map(|(_, c)| c.into_iter().map(|c| c.location.span).collect())),
+            (".github/workflows/ci.yml", |s| actions::parse_workflow(s).map(|(_, c)| c.into_iter().map(|c| c.location.span).collect())),
+            ("action.yml", |s| actions::parse_action(s).map(|(_, c)| c.into_iter().map(|c| c.location.span).collect())),
         ];
         for (name, parse) in parsers {
             for s in [source(name, &bytes), source(name, text.as_bytes())] {

@@ -261,3 +261,32 @@ fn merged_policy_applies_overrides_in_order() {
     );
     assert_eq!(r.code, 1);
 }
+
+#[test]
+fn unknown_check_and_misplaced_parameter() {
+    let r = validate("bad-requirement.yaml");
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        positions(&r.stderr),
+        vec![
+            "fixtures/policies/bad-requirement.yaml:2:12",
+            "fixtures/policies/bad-requirement.yaml:3:12"
+        ]
+    );
+    assert!(
+        r.stderr.contains("unknown check `unpinned-actions`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean `unpinned-action`?"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("`require-digest` is a parameter of `unpinned-base-image`"),
+        "{}",
+        r.stderr
+    );
+}

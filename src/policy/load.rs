@@ -266,6 +266,7 @@ fn merge(policy: &mut Policy, layer: Layer) {
         );
     }
     policy.rules.extend(layer.rules);
+    policy.requirements.extend(layer.requirements);
     policy.exceptions.extend(layer.exceptions);
 }
 

@@ -31,6 +31,8 @@ pub struct Policy {
     /// `None` when no loaded policy says anything about components.
     pub components: Option<ComponentPolicy>,
     pub rules: Vec<RuleOverride>,
+    /// Built-in MAR checks the policy requires, in merge order.
+    pub requirements: Vec<Requirement>,
     pub exceptions: Vec<Exception>,
     /// The policy files loaded, in merge order (for snippets in reports).
     pub sources: Vec<Arc<SourceFile>>,
@@ -125,6 +127,13 @@ impl RuleSelector {
     }
 }
 
+/// A built-in check a policy requires, with its parameters.
+#[derive(Debug, Clone)]
+pub struct Requirement {
+    pub rule: RuleId,
+    pub require_digest: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct RuleOverride {
     pub selector: RuleSelector,
@@ -144,6 +153,12 @@ pub struct Exception {
 }
 
 impl Policy {
+    /// The requirement that switches `rule` on (the last one wins), if the
+    /// policy lists it.
+    pub fn requirement(&self, rule: &RuleId) -> Option<&Requirement> {
+        self.requirements.iter().rev().find(|r| r.rule == *rule)
+    }
+
     /// The effective severity of a rule, or `None` when it is switched off.
     /// Glob overrides apply first, then exact ids; within each, later wins.
     pub fn rule_severity(&self, id: &RuleId, default: Severity) -> Option<Severity> {

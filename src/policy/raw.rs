@@ -31,6 +31,9 @@ pub struct PolicyFile {
     /// Severity and on/off overrides, keyed by rule id or glob
     /// (`PSCF-SPM-RC/*`).
     pub rules: Option<SpannedMap<RawRuleOverride>>,
+    /// The organisation's minimum application requirements (PSCF-SPM-MAR):
+    /// the built-in checks to run, with their parameters.
+    pub requirements: Option<Vec<RawRequirement>>,
     /// Governed exceptions: findings accepted for a reason, until a date.
     #[schemars(with = "Option<Vec<RawException>>")]
     pub exceptions: Option<Vec<Spanned<RawException>>>,
@@ -172,6 +175,18 @@ pub struct RawSources {
 pub enum Permission {
     Allow,
     Deny,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawRequirement {
+    /// A built-in check by its rule slug: `unpinned-action`,
+    /// `workflow-permissions`, `dangerous-trigger`, `script-injection`,
+    /// `container-root-user`, `unpinned-base-image`.
+    #[schemars(with = "String")]
+    pub check: Spanned<String>,
+    /// `unpinned-base-image`: also require an `@sha256:` digest.
+    pub require_digest: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -11,8 +11,8 @@ use jiff::civil::Date;
 
 use super::raw::{self, PolicyFile};
 use super::{
-    Banned, Deprecated, Exception, PolicyError, Product, Recommended, RuleOverride, RuleSelector,
-    UnknownLicense,
+    Banned, Deprecated, Exception, PolicyError, Product, Recommended, Requirement, RuleOverride,
+    RuleSelector, UnknownLicense,
 };
 use crate::finding::{Capability, FailOn};
 use crate::location::SourceFile;
@@ -29,6 +29,7 @@ pub struct Layer {
     pub product: Option<Product>,
     pub components: Option<ComponentsLayer>,
     pub rules: Vec<RuleOverride>,
+    pub requirements: Vec<Requirement>,
     pub exceptions: Vec<Exception>,
 }
 
@@ -86,6 +87,12 @@ pub fn validate(
                     enabled: o.enabled,
                 })
             })
+            .collect(),
+        requirements: file
+            .requirements
+            .into_iter()
+            .flatten()
+            .filter_map(|r| v.requirement(r))
             .collect(),
         exceptions: file
             .exceptions
@@ -300,6 +307,45 @@ impl Validator<'_> {
             Some(&hint),
         );
         None
+    }
+
+    fn requirement(&mut self, raw: raw::RawRequirement) -> Option<Requirement> {
+        let id = format!("PSCF-SPM-MAR/{}", raw.check.value);
+        let Some(rule) = registry::find(&id).filter(|r| registry::is_check(r)) else {
+            let checks: Vec<&str> = registry::all()
+                .filter(|r| registry::is_check(r))
+                .map(|r| r.id.slug())
+                .collect();
+            let help = match registry::closest(&id) {
+                Some(near) => format!(
+                    "did you mean `{}`? built-in checks: {}",
+                    near.rsplit('/').next().unwrap_or(near),
+                    checks.join(", ")
+                ),
+                None => format!("built-in checks: {}", checks.join(", ")),
+            };
+            self.error(
+                &raw.check,
+                format!("unknown check `{}`", raw.check.value),
+                Some(&help),
+            );
+            return None;
+        };
+        if raw.require_digest.is_some() && rule.id.slug() != "unpinned-base-image" {
+            self.error(
+                &raw.check,
+                format!(
+                    "`require-digest` is a parameter of `unpinned-base-image`, not of `{}`",
+                    raw.check.value
+                ),
+                None,
+            );
+            return None;
+        }
+        Some(Requirement {
+            rule: rule.id.clone(),
+            require_digest: raw.require_digest.unwrap_or(false),
+        })
     }
 
     fn rule_selector(&mut self, key: &Spanned<String>) -> Option<RuleSelector> {

@@ -24,7 +24,15 @@ impl RuleInfo {
 
 /// All rules, grouped by capability, in catalogue order.
 pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
-    super::rc::RULES.iter().chain(super::tool::RULES.iter())
+    super::rc::RULES
+        .iter()
+        .chain(super::mar::RULES.iter())
+        .chain(super::tool::RULES.iter())
+}
+
+/// Whether a rule is a built-in check that `requirements:` switches on.
+pub fn is_check(rule: &RuleInfo) -> bool {
+    rule.capability() == Some(crate::finding::Capability::MinimumApplicationRequirements)
 }
 
 pub fn find(id: &str) -> Option<&'static RuleInfo> {

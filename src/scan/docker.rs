@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use serde::Deserialize;
 
-use crate::facts::{Component, FileProblem, Scope, Source};
+use crate::facts::{BaseImage, Component, Dockerfile, FileProblem, Scope, Source, Stage};
 use crate::location::{RelPath, SourceFile};
 use crate::purl::{Ecosystem, Purl};
 use crate::yaml::{self, Spanned, SpannedMap};
@@ -183,76 +183,127 @@ fn instructions(text: &str) -> Vec<Instruction> {
     out
 }
 
-pub fn parse_dockerfile(source: &SourceFile) -> Result<Vec<Component>, FileProblem> {
+/// Words of an instruction's arguments with their byte offsets.
+fn words_with_offsets(args: &str) -> impl Iterator<Item = (usize, &str)> {
+    args.split_whitespace()
+        .map(move |w| (w.as_ptr() as usize - args.as_ptr() as usize, w))
+}
+
+/// A parsed Dockerfile and the base images it pulls in.
+pub type ParsedDockerfile = (Dockerfile, Vec<Component>);
+
+pub fn parse_dockerfile(source: &SourceFile) -> Result<ParsedDockerfile, FileProblem> {
     let mut global_args: HashMap<String, String> = HashMap::new();
-    let mut stages: Vec<String> = Vec::new();
-    // (image, span, index of its FROM among all FROMs)
-    let mut froms: Vec<(ImageRef, Range<usize>, usize)> = Vec::new();
-    let mut from_count = 0;
-    let mut seen_from = false;
+    let mut aliases: Vec<(String, usize)> = Vec::new();
+    let mut stages: Vec<Stage> = Vec::new();
     for inst in instructions(&source.text) {
         match inst.keyword.as_str() {
-            "ARG" if !seen_from => {
+            "ARG" if stages.is_empty() => {
                 for decl in inst.args.split_whitespace() {
                     let (name, value) = decl.split_once('=').unwrap_or((decl, ""));
                     global_args.insert(name.to_owned(), value.trim_matches('"').to_owned());
                 }
             }
             "FROM" => {
-                seen_from = true;
-                let mut words = inst.args.split_whitespace().peekable();
-                let mut skipped = 0;
-                while let Some(w) = words.peek().filter(|w| w.starts_with("--")) {
-                    skipped += w.len();
-                    words.next();
-                }
-                let Some(image_word) = words.next() else {
+                let mut words =
+                    words_with_offsets(&inst.args).skip_while(|(_, w)| w.starts_with("--"));
+                let Some((offset, image_word)) = words.next() else {
                     return Err(FileProblem::Unparsable {
                         location: source.location(inst.args_offset..inst.args_offset),
                         message: "`FROM` without an image".to_owned(),
                     });
                 };
                 let alias = match (words.next(), words.next()) {
-                    (Some(kw), Some(name)) if kw.eq_ignore_ascii_case("as") => {
+                    (Some((_, kw)), Some((_, name))) if kw.eq_ignore_ascii_case("as") => {
                         Some(name.to_ascii_lowercase())
                     }
                     _ => None,
                 };
-                let word_start = inst.args.find(image_word).unwrap_or(skipped);
-                let span =
-                    inst.args_offset + word_start..inst.args_offset + word_start + image_word.len();
-                let image = interpolate(image_word, &global_args);
-                let is_stage = image
+                let span = inst.args_offset + offset..inst.args_offset + offset + image_word.len();
+                let resolved = interpolate(image_word, &global_args);
+                let parent = resolved.as_deref().and_then(|i| {
+                    aliases
+                        .iter()
+                        .rev()
+                        .find(|(a, _)| *a == i.to_ascii_lowercase())
+                        .map(|(_, index)| *index)
+                });
+                let scratch = resolved
                     .as_deref()
-                    .is_some_and(|i| stages.contains(&i.to_ascii_lowercase()));
-                let external = image.filter(|i| !is_stage && !i.eq_ignore_ascii_case("scratch"));
-                if let Some(reference) = external.as_deref().and_then(ImageRef::parse) {
-                    froms.push((reference, span, from_count));
+                    .is_some_and(|i| i.eq_ignore_ascii_case("scratch"));
+                let image =
+                    resolved
+                        .filter(|_| parent.is_none() && !scratch)
+                        .and_then(|reference| {
+                            let parsed = ImageRef::parse(&reference)?;
+                            Some(BaseImage {
+                                tag: parsed.tag,
+                                digest: parsed.digest,
+                                reference,
+                                location: source.location(span.clone()),
+                            })
+                        });
+                let line = source.location(inst.args_offset..inst.args_offset).line;
+                let from = source.location(source.index.line_span(&source.text, line));
+                if let Some(a) = alias {
+                    aliases.push((a, stages.len()));
                 }
-                from_count += 1;
-                stages.extend(alias);
+                stages.push(Stage {
+                    from,
+                    image,
+                    scratch,
+                    parent,
+                    users: Vec::new(),
+                });
+            }
+            "USER" => {
+                if let (Some(stage), Some((offset, user))) =
+                    (stages.last_mut(), words_with_offsets(&inst.args).next())
+                {
+                    let at = inst.args_offset + offset;
+                    stages_push_user(stage, user, source.location(at..at + user.len()));
+                }
             }
             _ => {}
         }
     }
-    let last = from_count.saturating_sub(1);
-    Ok(froms
-        .into_iter()
-        .map(|(image, span, i)| Component {
-            purl: image.purl(),
-            requirement: None,
-            // Only the final stage's base ships; earlier stages feed it.
-            scope: if i == last {
-                Scope::Runtime
-            } else {
-                Scope::Build
-            },
-            direct: true,
-            source: image.source(),
-            license: None,
-            location: source.location(span),
+    let last = stages.len().saturating_sub(1);
+    let components = stages
+        .iter()
+        .enumerate()
+        .filter_map(|(i, stage)| {
+            let image = stage.image.as_ref()?;
+            let reference = ImageRef::parse(&image.reference)?;
+            Some(Component {
+                purl: reference.purl(),
+                requirement: None,
+                // Only the final stage's base ships; earlier stages feed it.
+                scope: if i == last {
+                    Scope::Runtime
+                } else {
+                    Scope::Build
+                },
+                direct: true,
+                source: reference.source(),
+                license: None,
+                location: image.location.clone(),
+            })
         })
-        .collect())
+        .collect();
+    Ok((
+        Dockerfile {
+            path: source.path.clone(),
+            stages,
+        },
+        components,
+    ))
+}
+
+fn stages_push_user(stage: &mut Stage, user: &str, location: crate::location::Location) {
+    stage.users.push(crate::facts::Spanned {
+        value: user.to_owned(),
+        location,
+    });
 }
 
 /// A compose file's services, before interpolation.
@@ -390,10 +441,30 @@ mod tests {
     }
 
     #[test]
+    fn dockerfile_stages_and_users() {
+        let text = "FROM golang:1.22 AS build\nUSER root\nFROM build AS test\nUSER 1000:1000\nFROM scratch\n";
+        let source = SourceFile::new(RelPath::new("Dockerfile"), text.to_owned());
+        let (d, _) = parse_dockerfile(&source).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(d.stages.len(), 3);
+        assert_eq!(d.stages[1].parent, Some(0));
+        assert_eq!(d.stages[1].users[0].value, "1000:1000");
+        assert_eq!(d.stages[1].users[0].location.line, 4);
+        assert!(d.stages[2].scratch);
+        assert_eq!(
+            d.stages[0]
+                .image
+                .as_ref()
+                .and_then(|i| i.tag.clone())
+                .as_deref(),
+            Some("1.22")
+        );
+    }
+
+    #[test]
     fn dockerfile_from_lines() {
         let text = "# syntax=docker/dockerfile:1\nARG BASE=python:3.12-slim\nFROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN go build \\\n  ./...\nFROM ${BASE}\nFROM build AS test\nFROM scratch\nCOPY --from=build /app /app\n";
         let source = SourceFile::new(RelPath::new("Dockerfile"), text.to_owned());
-        let c = parse_dockerfile(&source).unwrap_or_else(|e| panic!("{e:?}"));
+        let (_, c) = parse_dockerfile(&source).unwrap_or_else(|e| panic!("{e:?}"));
         let summary: Vec<_> = c
             .iter()
             .map(|c| {
@@ -429,7 +500,7 @@ FROM gcr.io/distroless/static:nonroot
 "
             .to_owned(),
         );
-        let c = parse_dockerfile(&source).unwrap_or_else(|e| panic!("{e:?}"));
+        let (_, c) = parse_dockerfile(&source).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(c[1].scope, Scope::Runtime);
         assert_eq!(
             c[1].purl.to_string(),

@@ -36,8 +36,10 @@ enum Scanned {
     PythonManifest(python::Manifest),
     PythonLock(python::Lockfile),
     DotEnv(HashMap<String, String>),
-    /// Inputs that need no other file: go.mod, workflows, Dockerfiles.
+    /// Inputs that need no other file: go.mod, Dockerfiles.
     Components(Vec<Component>),
+    Workflow(actions::Parsed),
+    Dockerfile(docker::ParsedDockerfile),
     Problem(FileProblem),
 }
 
@@ -83,6 +85,14 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
                 docs.dotenvs.insert(source.path.parent().to_owned(), vars);
             }
             Scanned::Components(c) => facts.components.extend(c),
+            Scanned::Dockerfile((dockerfile, components)) => {
+                facts.dockerfiles.push(dockerfile);
+                facts.components.extend(components);
+            }
+            Scanned::Workflow((workflow, components)) => {
+                facts.workflows.push(workflow);
+                facts.components.extend(components);
+            }
             Scanned::Problem(p) => facts.problems.push(p),
         }
         sources.insert(source.path.clone(), source);
@@ -142,9 +152,9 @@ fn scan_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
         FileKind::PnpmLock => npm::parse_pnpm_lock(&source).map(Scanned::NpmLock),
         FileKind::YarnLock => npm::parse_yarn_lock(&source).map(Scanned::NpmLock),
         FileKind::GoMod => golang::parse_go_mod(&source).map(Scanned::Components),
-        FileKind::Workflow => actions::parse_workflow(&source).map(Scanned::Components),
-        FileKind::ActionManifest => actions::parse_action(&source).map(Scanned::Components),
-        FileKind::Dockerfile => docker::parse_dockerfile(&source).map(Scanned::Components),
+        FileKind::Workflow => actions::parse_workflow(&source).map(Scanned::Workflow),
+        FileKind::ActionManifest => actions::parse_action(&source).map(Scanned::Workflow),
+        FileKind::Dockerfile => docker::parse_dockerfile(&source).map(Scanned::Dockerfile),
         FileKind::Compose => docker::parse_compose(&source).map(Scanned::Compose),
         FileKind::Requirements => python::parse_requirements(&source).map(Scanned::PythonManifest),
         FileKind::Pyproject => python::parse_pyproject(&source).map(Scanned::PythonManifest),
