@@ -30,6 +30,16 @@ pub enum FileKind {
     PoetryLock,
     UvLock,
     PipfileLock,
+    /// `src/main.rs`, `src/bin/*.rs`: a Cargo package builds a binary.
+    RustBinary,
+    GoSum,
+}
+
+impl FileKind {
+    /// Kinds whose presence is the fact: they are noted, never read.
+    pub fn is_marker(self) -> bool {
+        matches!(self, FileKind::RustBinary | FileKind::GoSum)
+    }
 }
 
 /// Which glob classifies which kind; the first match wins.
@@ -66,6 +76,8 @@ const CLASSIFIERS: &[(&str, FileKind)] = &[
     ("**/poetry.lock", FileKind::PoetryLock),
     ("**/uv.lock", FileKind::UvLock),
     ("**/Pipfile.lock", FileKind::PipfileLock),
+    ("**/src/{main.rs,bin/*.rs}", FileKind::RustBinary),
+    ("**/go.sum", FileKind::GoSum),
 ];
 
 /// Directories never worth walking: dependency caches and build output that

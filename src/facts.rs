@@ -176,6 +176,18 @@ pub struct BaseImage {
     pub location: Location,
 }
 
+/// An application manifest whose lockfile is not in the repository.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingLockfile {
+    /// The manifest's first line.
+    pub manifest: Location,
+    pub ecosystem: crate::purl::Ecosystem,
+    /// What would satisfy it (`Cargo.lock`, `package-lock.json, yarn.lock or pnpm-lock.yaml`).
+    pub expected: &'static str,
+    /// Why the manifest counts as an application.
+    pub because: &'static str,
+}
+
 /// A string value and where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spanned {
@@ -189,6 +201,7 @@ pub struct Facts {
     pub components: Vec<Component>,
     pub workflows: Vec<Workflow>,
     pub dockerfiles: Vec<Dockerfile>,
+    pub missing_lockfiles: Vec<MissingLockfile>,
     pub problems: Vec<FileProblem>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,

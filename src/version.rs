@@ -131,6 +131,45 @@ impl VersionRange {
     }
 }
 
+/// Why a manifest's version requirement admits any future release, or
+/// `None` when it has an upper bound (or pins a version).
+pub fn unbounded(ecosystem: Ecosystem, requirement: &str) -> Option<&'static str> {
+    let req = requirement.trim();
+    let word = |w: &str| req.eq_ignore_ascii_case(w);
+    if word("*") || word("latest") || word("x") || word("any") {
+        return Some("accepts any version");
+    }
+    // Each `||` alternative must be bounded above.
+    let open_ended = |alternative: &str| {
+        let a = alternative.trim();
+        (a.starts_with(">=") || a.starts_with('>'))
+            && !a.contains('<')
+            && !a.contains("==")
+            && !a.contains("~=")
+    };
+    match ecosystem {
+        Ecosystem::Pypi if req.is_empty() => Some("names no version"),
+        Ecosystem::Npm if req.is_empty() => Some("accepts any version"),
+        Ecosystem::Npm
+            if (req.starts_with("git")
+                || req.starts_with("github:")
+                || is_github_shorthand(req))
+                && !req.contains('#') =>
+        {
+            Some("follows a git branch")
+        }
+        Ecosystem::Cargo | Ecosystem::Npm | Ecosystem::Pypi if req.split("||").any(open_ended) => {
+            Some("has no upper bound")
+        }
+        _ => None,
+    }
+}
+
+fn is_github_shorthand(spec: &str) -> bool {
+    let mut parts = spec.split('/');
+    matches!((parts.next(), parts.next(), parts.next()), (Some(o), Some(r), None) if !o.is_empty() && !r.is_empty() && !o.starts_with('@') && !o.contains(':'))
+}
+
 fn ecosystem_label(e: Ecosystem) -> &'static str {
     match e {
         Ecosystem::Cargo => "Cargo",
@@ -314,6 +353,38 @@ mod tests {
         assert_eq!(r.contains("sha256:abc"), Some(true));
         assert_eq!(r.contains("latest"), Some(false));
         assert!(VersionRange::parse(Ecosystem::Github, "v4 ||").is_err());
+    }
+
+    #[test]
+    fn unbounded_requirements() {
+        for (e, req) in [
+            (Ecosystem::Cargo, "*"),
+            (Ecosystem::Cargo, ">= 1.2"),
+            (Ecosystem::Npm, "latest"),
+            (Ecosystem::Npm, ">=4"),
+            (Ecosystem::Npm, "^1 || >=3"),
+            (Ecosystem::Npm, "github:o/r"),
+            (Ecosystem::Npm, "o/r"),
+            (Ecosystem::Pypi, ""),
+            (Ecosystem::Pypi, ">=2.0"),
+            (Ecosystem::Pypi, "*"),
+        ] {
+            assert!(unbounded(e, req).is_some(), "{e} {req:?}");
+        }
+        for (e, req) in [
+            (Ecosystem::Cargo, "1"),
+            (Ecosystem::Cargo, ">=1.2, <2"),
+            (Ecosystem::Npm, "^1.2.3"),
+            (Ecosystem::Npm, ">=1 <2"),
+            (Ecosystem::Npm, "github:o/r#v1.0.0"),
+            (Ecosystem::Npm, "@scope/pkg"),
+            (Ecosystem::Pypi, ">=2,<3"),
+            (Ecosystem::Pypi, "~=1.4"),
+            (Ecosystem::Pypi, "==1.0"),
+            (Ecosystem::Golang, "v1.2.3"),
+        ] {
+            assert_eq!(unbounded(e, req), None, "{e} {req:?}");
+        }
     }
 
     #[test]

@@ -16,81 +16,29 @@ fn mar(report: &serde_json::Value) -> Vec<(String, String, u64)> {
 fn workflow_and_container_rules_fire_exactly() {
     let (code, report) = check_json("mar", &[]);
     assert_eq!(code, 1);
-    assert_eq!(
-        mar(&report),
-        vec![
-            t(
-                "PSCF-SPM-MAR/workflow-permissions",
-                ".github/workflows/ci.yml",
-                1
-            ),
-            t(
-                "PSCF-SPM-MAR/unpinned-action",
-                ".github/workflows/ci.yml",
-                7
-            ),
-            t(
-                "PSCF-SPM-MAR/unpinned-action",
-                ".github/workflows/ci.yml",
-                11
-            ),
-            t(
-                "PSCF-SPM-MAR/workflow-permissions",
-                ".github/workflows/ci.yml",
-                13
-            ),
-            t(
-                "PSCF-SPM-MAR/unpinned-action",
-                ".github/workflows/ci.yml",
-                14
-            ),
-            t(
-                "PSCF-SPM-MAR/workflow-permissions",
-                ".github/workflows/pr-target.yml",
-                6
-            ),
-            t(
-                "PSCF-SPM-MAR/dangerous-trigger",
-                ".github/workflows/pr-target.yml",
-                14
-            ),
-            t(
-                "PSCF-SPM-MAR/script-injection",
-                ".github/workflows/pr-target.yml",
-                16
-            ),
-            t(
-                "PSCF-SPM-MAR/script-injection",
-                ".github/workflows/pr-target.yml",
-                24
-            ),
-            t(
-                "PSCF-SPM-MAR/container-root-user",
-                "docker/Dockerfile.inherit",
-                2
-            ),
-            t(
-                "PSCF-SPM-MAR/unpinned-base-image",
-                "docker/Dockerfile.latest",
-                1
-            ),
-            t(
-                "PSCF-SPM-MAR/container-root-user",
-                "docker/Dockerfile.latest",
-                2
-            ),
-            t(
-                "PSCF-SPM-MAR/unpinned-base-image",
-                "docker/Dockerfile.root",
-                1
-            ),
-            t(
-                "PSCF-SPM-MAR/container-root-user",
-                "docker/Dockerfile.root",
-                3
-            ),
-        ]
-    );
+    #[rustfmt::skip]
+    let expected = vec![
+        t("PSCF-SPM-MAR/workflow-permissions", ".github/workflows/ci.yml", 1),
+        t("PSCF-SPM-MAR/unpinned-action", ".github/workflows/ci.yml", 7),
+        t("PSCF-SPM-MAR/unpinned-action", ".github/workflows/ci.yml", 11),
+        t("PSCF-SPM-MAR/workflow-permissions", ".github/workflows/ci.yml", 13),
+        t("PSCF-SPM-MAR/unpinned-action", ".github/workflows/ci.yml", 14),
+        t("PSCF-SPM-MAR/workflow-permissions", ".github/workflows/pr-target.yml", 6),
+        t("PSCF-SPM-MAR/dangerous-trigger", ".github/workflows/pr-target.yml", 14),
+        t("PSCF-SPM-MAR/script-injection", ".github/workflows/pr-target.yml", 16),
+        t("PSCF-SPM-MAR/script-injection", ".github/workflows/pr-target.yml", 24),
+        t("PSCF-SPM-MAR/lockfile-missing", "deps/app-rs/Cargo.toml", 1),
+        t("PSCF-SPM-MAR/lockfile-missing", "deps/svc-uv/pyproject.toml", 1),
+        t("PSCF-SPM-MAR/unbounded-version-range", "deps/versions/package.json", 5),
+        t("PSCF-SPM-MAR/unbounded-version-range", "deps/versions/package.json", 6),
+        t("PSCF-SPM-MAR/lockfile-missing", "deps/web-app/package.json", 1),
+        t("PSCF-SPM-MAR/container-root-user", "docker/Dockerfile.inherit", 2),
+        t("PSCF-SPM-MAR/unpinned-base-image", "docker/Dockerfile.latest", 1),
+        t("PSCF-SPM-MAR/container-root-user", "docker/Dockerfile.latest", 2),
+        t("PSCF-SPM-MAR/unpinned-base-image", "docker/Dockerfile.root", 1),
+        t("PSCF-SPM-MAR/container-root-user", "docker/Dockerfile.root", 3),
+    ];
+    assert_eq!(mar(&report), expected);
 }
 
 fn position(rule: &str, file: &str, line: u64) -> (u64, u64) {
@@ -178,6 +126,15 @@ fn near_misses_stay_quiet() {
     assert_eq!(at(".github/workflows/per-job.yml"), 0);
     // `USER 1000` after `USER root`; tagged base images.
     assert_eq!(at("Dockerfile"), 0);
+    // A Cargo library, a published npm library and a Go module with go.sum
+    // need no lockfile; bounded ranges are fine.
+    assert_eq!(at("deps/lib-rs/Cargo.toml"), 0);
+    assert_eq!(at("deps/npm-lib/package.json"), 0);
+    assert_eq!(at("deps/go-svc/go.mod"), 0);
+    assert!(
+        !all.iter()
+            .any(|(_, f, l)| f == "deps/versions/package.json" && (*l == 7 || *l == 8))
+    );
 }
 
 #[test]

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use crate::discover::{DiscoveredFile, FileKind};
 use crate::facts::{Component, Facts, FileProblem};
-use crate::location::{Location, SourceFile};
+use crate::location::{Location, RelPath, SourceFile};
 
 /// Files larger than this are reported as skipped, not read: bounded memory
 /// whatever a repository holds. The largest real lockfiles are a few tens of
@@ -36,9 +36,10 @@ enum Scanned {
     PythonManifest(python::Manifest),
     PythonLock(python::Lockfile),
     DotEnv(HashMap<String, String>),
-    /// Inputs that need no other file: go.mod, Dockerfiles.
-    Components(Vec<Component>),
     Workflow(actions::Parsed),
+    GoModule(Vec<Component>),
+    /// A file whose presence is the fact (see [`FileKind::is_marker`]).
+    Marker(FileKind),
     Dockerfile(docker::ParsedDockerfile),
     Problem(FileProblem),
 }
@@ -53,6 +54,8 @@ struct Documents {
     composes: Vec<docker::Compose>,
     python_manifests: Vec<python::Manifest>,
     python_locks: Vec<python::Lockfile>,
+    go_modules: Vec<(RelPath, Vec<Component>)>,
+    markers: Vec<(FileKind, RelPath)>,
     /// `.env` variables by directory.
     dotenvs: HashMap<String, HashMap<String, String>>,
 }
@@ -84,7 +87,11 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
             Scanned::DotEnv(vars) => {
                 docs.dotenvs.insert(source.path.parent().to_owned(), vars);
             }
-            Scanned::Components(c) => facts.components.extend(c),
+            Scanned::GoModule(c) => docs.go_modules.push((source.path.clone(), c)),
+            Scanned::Marker(kind) => {
+                docs.markers.push((kind, source.path.clone()));
+                continue; // nothing was read: no text to keep
+            }
             Scanned::Dockerfile((dockerfile, components)) => {
                 facts.dockerfiles.push(dockerfile);
                 facts.components.extend(components);
@@ -116,11 +123,57 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
         &docs.python_locks,
         &sources,
     ));
+    facts.missing_lockfiles = missing_lockfiles(&docs, &sources);
+    for (_, components) in docs.go_modules {
+        facts.components.extend(components);
+    }
     facts.sources = sources;
     facts.sorted()
 }
 
+/// Application manifests without their lockfile, in every ecosystem.
+fn missing_lockfiles(
+    docs: &Documents,
+    sources: &BTreeMap<RelPath, Arc<SourceFile>>,
+) -> Vec<crate::facts::MissingLockfile> {
+    let marked = |kind: FileKind| {
+        docs.markers
+            .iter()
+            .filter(move |(k, _)| *k == kind)
+            .map(|(_, p)| p)
+    };
+    let binaries = marked(FileKind::RustBinary).cloned().collect();
+    let mut missing =
+        cargo::missing_lockfiles(&docs.cargo_manifests, &docs.cargo_locks, &binaries, sources);
+    missing.extend(npm::missing_lockfiles(
+        &docs.package_jsons,
+        &docs.npm_locks,
+        sources,
+    ));
+    missing.extend(python::missing_lockfiles(
+        &docs.python_manifests,
+        &docs.python_locks,
+        sources,
+    ));
+    for (path, components) in &docs.go_modules {
+        let has_sum = marked(FileKind::GoSum).any(|p| p.parent() == path.parent());
+        if let (false, false, Some(file)) = (components.is_empty(), has_sum, sources.get(path)) {
+            missing.push(crate::facts::MissingLockfile {
+                manifest: file.location(file.index.line_span(&file.text, 1)),
+                ecosystem: crate::purl::Ecosystem::Golang,
+                expected: "go.sum",
+                because: "it requires modules",
+            });
+        }
+    }
+    missing
+}
+
 fn scan_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
+    if file.kind.is_marker() {
+        let empty = Arc::new(SourceFile::new(file.path.clone(), String::new()));
+        return Some((empty, Scanned::Marker(file.kind)));
+    }
     let text = match read_text(&file.absolute) {
         Ok(text) => text,
         Err(ReadError::Io) => return None,
@@ -151,7 +204,8 @@ fn scan_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
         FileKind::PackageLock => npm::parse_package_lock(&source).map(Scanned::NpmLock),
         FileKind::PnpmLock => npm::parse_pnpm_lock(&source).map(Scanned::NpmLock),
         FileKind::YarnLock => npm::parse_yarn_lock(&source).map(Scanned::NpmLock),
-        FileKind::GoMod => golang::parse_go_mod(&source).map(Scanned::Components),
+        FileKind::GoMod => golang::parse_go_mod(&source).map(Scanned::GoModule),
+        FileKind::RustBinary | FileKind::GoSum => Ok(Scanned::Marker(file.kind)),
         FileKind::Workflow => actions::parse_workflow(&source).map(Scanned::Workflow),
         FileKind::ActionManifest => actions::parse_action(&source).map(Scanned::Workflow),
         FileKind::Dockerfile => docker::parse_dockerfile(&source).map(Scanned::Dockerfile),

@@ -60,6 +60,8 @@ pub struct WorkspaceDecl {
 pub struct Manifest {
     pub path: RelPath,
     pub package: Option<String>,
+    /// `[[bin]]` targets declared in the manifest.
+    pub declares_bin: bool,
     pub workspace: Option<WorkspaceDecl>,
     pub dependencies: Vec<Dependency>,
 }
@@ -78,6 +80,7 @@ type DepTable = BTreeMap<Spanned<String>, Spanned<RawDep>>;
 struct RawManifest {
     package: Option<RawPackage>,
     workspace: Option<RawWorkspace>,
+    bin: Option<Vec<serde::de::IgnoredAny>>,
     // Not `#[serde(flatten)]` with `RawDepTables`: flattening buffers the
     // values and loses their spans.
     dependencies: Option<DepTable>,
@@ -172,6 +175,7 @@ pub fn parse_manifest(source: &SourceFile) -> Result<Manifest, FileProblem> {
     Ok(Manifest {
         path: source.path.clone(),
         package: raw.package.and_then(|p| p.name),
+        declares_bin: raw.bin.is_some_and(|b| !b.is_empty()),
         workspace,
         dependencies,
     })

@@ -10,7 +10,7 @@ mod resolve;
 
 pub use lockfile::{LockPackage, Lockfile, parse_lockfile};
 pub use manifest::{DepKind, DepSource, Dependency, Manifest, WorkspaceDecl, parse_manifest};
-pub use resolve::resolve;
+pub use resolve::{missing_lockfiles, resolve};
 
 /// The registry name used for crates.io, whichever index URL names it.
 pub const CRATES_IO: &str = "crates.io";

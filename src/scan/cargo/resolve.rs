@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use super::lockfile::parse_edge;
 use super::registry_cache::RegistryCache;
 use super::{CRATES_IO, DepKind, DepSource, Dependency, LockPackage, Lockfile, Manifest};
-use crate::facts::{Component, Scope, Source};
+use crate::facts::{Component, MissingLockfile, Scope, Source};
 use crate::location::{RelPath, SourceFile};
 use crate::purl::{Ecosystem, Purl};
 use crate::scan::Environment;
@@ -43,6 +43,42 @@ pub fn resolve(
         }
     });
     components
+}
+
+/// Workspaces that build a binary (`src/main.rs`, `src/bin/*.rs` or
+/// `[[bin]]`) but have no `Cargo.lock`: libraries need none.
+pub fn missing_lockfiles(
+    manifests: &[Manifest],
+    locks: &[Lockfile],
+    binaries: &BTreeSet<RelPath>,
+    sources: &Sources,
+) -> Vec<MissingLockfile> {
+    workspaces(manifests)
+        .into_iter()
+        .filter(|ws| !locks.iter().any(|l| l.dir() == ws.root.dir()))
+        .filter(|ws| {
+            ws.members.iter().any(|m| {
+                m.package.is_some()
+                    && (m.declares_bin
+                        || binaries.iter().any(|b| {
+                            b.as_str().strip_prefix(m.dir()).is_some_and(|rest| {
+                                let rest = rest.trim_start_matches('/');
+                                (m.dir().is_empty() || b.as_str().len() > m.dir().len())
+                                    && (rest == "src/main.rs" || rest.starts_with("src/bin/"))
+                            })
+                        }))
+            })
+        })
+        .filter_map(|ws| {
+            let file = sources.get(&ws.root.path)?;
+            Some(MissingLockfile {
+                manifest: file.location(file.index.line_span(&file.text, 1)),
+                ecosystem: Ecosystem::Cargo,
+                expected: "Cargo.lock",
+                because: "it builds a binary",
+            })
+        })
+        .collect()
 }
 
 /// A workspace root (or a standalone package) and the manifests of its members.

@@ -13,7 +13,7 @@ use std::ops::Range;
 pub use package_json::{Dependency, PackageJson, parse_package_json};
 pub use package_lock::parse_package_lock;
 pub use pnpm::parse_pnpm_lock;
-pub use resolve::resolve;
+pub use resolve::{missing_lockfiles, resolve};
 pub use yarn::parse_yarn_lock;
 
 use crate::facts::Scope;

@@ -28,6 +28,9 @@ pub struct PackageJson {
     /// Workspace globs (`workspaces` array or `workspaces.packages`).
     pub workspaces: Vec<String>,
     pub dependencies: Vec<Dependency>,
+    /// A library published to a registry (a name and version, not
+    /// `private`, and an entry point): its consumers lock, it need not.
+    pub publishable: bool,
 }
 
 impl PackageJson {
@@ -60,8 +63,16 @@ pub fn parse_package_json(source: &SourceFile) -> Result<PackageJson, FileProble
     let mut seen = std::collections::HashSet::new();
     dependencies.retain(|d: &Dependency| seen.insert(d.name.clone()));
     dependencies.sort_by_key(|d| d.span.start);
+    let entry_point = ["main", "exports", "module", "types", "bin", "files"]
+        .iter()
+        .any(|k| root.get(k).is_some());
+    let publishable = !json::flag(root, "private")
+        && json::string(root, "name").is_some()
+        && json::string(root, "version").is_some()
+        && entry_point;
     Ok(PackageJson {
         path: source.path.clone(),
+        publishable,
         name: json::string(root, "name").map(str::to_owned),
         workspaces: workspaces(root),
         dependencies,

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::{Dependency, LockKind, LockedPackage, Lockfile, NPMJS, PackageJson, split_name_at};
-use crate::facts::{Component, Source};
+use crate::facts::{Component, MissingLockfile, Source};
 use crate::location::{RelPath, SourceFile};
 use crate::purl::{Ecosystem, Purl};
 
@@ -44,6 +44,30 @@ pub fn resolve(manifests: &[PackageJson], locks: &[Lockfile], sources: &Sources)
         components.extend(resolve_lock(lock, &members, &own_names, sources));
     }
     components
+}
+
+/// Application packages (not publishable libraries) that declare
+/// dependencies but have no lockfile at or above them.
+pub fn missing_lockfiles(
+    manifests: &[PackageJson],
+    locks: &[Lockfile],
+    sources: &Sources,
+) -> Vec<MissingLockfile> {
+    manifests
+        .iter()
+        .filter(|m| {
+            !m.publishable && !m.dependencies.is_empty() && governing_lock(locks, m.dir()).is_none()
+        })
+        .filter_map(|m| {
+            let file = sources.get(&m.path)?;
+            Some(MissingLockfile {
+                manifest: file.location(file.index.line_span(&file.text, 1)),
+                ecosystem: crate::purl::Ecosystem::Npm,
+                expected: "package-lock.json, pnpm-lock.yaml or yarn.lock",
+                because: "it is not a published library",
+            })
+        })
+        .collect()
 }
 
 /// The lockfile at or nearest above `dir`; in one directory npm's lock is

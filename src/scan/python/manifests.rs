@@ -38,6 +38,7 @@ enum GroupItem {
 #[derive(Deserialize)]
 struct RawTool {
     poetry: Option<RawPoetry>,
+    uv: Option<serde::de::IgnoredAny>,
 }
 
 type PoetryTable = BTreeMap<Spanned<String>, Spanned<PoetryDep>>;
@@ -87,6 +88,8 @@ pub fn parse_pyproject(source: &SourceFile) -> Result<Manifest, FileProblem> {
     let raw: RawPyproject = toml::from_str(&source.text).map_err(|e| toml_problem(source, &e))?;
     let mut deps = Vec::new();
     let mut project = None;
+    let uses_uv =
+        raw.tool.as_ref().is_some_and(|t| t.uv.is_some()) || raw.dependency_groups.is_some();
     if let Some(p) = raw.project {
         project = p.name;
         requirement_list(p.dependencies.iter().flatten(), Scope::Runtime, &mut deps);
@@ -101,7 +104,9 @@ pub fn parse_pyproject(source: &SourceFile) -> Result<Manifest, FileProblem> {
             }
         }
     }
+    let mut lockfile = uses_uv.then_some("uv.lock");
     if let Some(poetry) = raw.tool.and_then(|t| t.poetry) {
+        lockfile = Some("poetry.lock");
         project = project.or(poetry.name);
         table(poetry.dependencies.as_ref(), Scope::Runtime, &mut deps);
         table(poetry.dev_dependencies.as_ref(), Scope::Dev, &mut deps);
@@ -115,6 +120,7 @@ pub fn parse_pyproject(source: &SourceFile) -> Result<Manifest, FileProblem> {
         project,
         dependencies: deps,
         standalone: false,
+        lockfile,
     })
 }
 
@@ -136,6 +142,7 @@ pub fn parse_pipfile(source: &SourceFile) -> Result<Manifest, FileProblem> {
         project: None,
         dependencies: deps,
         standalone: false,
+        lockfile: Some("Pipfile.lock"),
     })
 }
 

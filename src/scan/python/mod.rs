@@ -13,7 +13,7 @@ use std::ops::Range;
 pub use lockfiles::{parse_pipfile_lock, parse_poetry_lock, parse_uv_lock};
 pub use manifests::{parse_pipfile, parse_pyproject};
 pub use requirements::parse_requirements;
-pub use resolve::resolve;
+pub use resolve::{missing_lockfiles, resolve};
 
 use crate::facts::{Scope, Source};
 use crate::location::RelPath;
@@ -43,6 +43,9 @@ pub struct Manifest {
     /// Requirements files stand alone; pyproject and Pipfile are resolved
     /// against the lockfile beside them.
     pub standalone: bool,
+    /// The lockfile this project's tool writes (`poetry.lock`, `uv.lock`,
+    /// `Pipfile.lock`), when it is managed by one.
+    pub lockfile: Option<&'static str>,
 }
 
 /// One package a lockfile pins.

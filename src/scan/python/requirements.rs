@@ -93,6 +93,7 @@ pub fn parse_requirements(source: &SourceFile) -> Result<Manifest, FileProblem> 
         project: None,
         dependencies: deps,
         standalone: true,
+        lockfile: None,
     })
 }
 

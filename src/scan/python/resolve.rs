@@ -93,6 +93,32 @@ pub fn resolve(manifests: &[Manifest], locks: &[Lockfile], sources: &Sources) ->
     out
 }
 
+/// Poetry, uv and Pipenv projects whose tool's lockfile is not beside
+/// them.
+pub fn missing_lockfiles(
+    manifests: &[Manifest],
+    locks: &[Lockfile],
+    sources: &Sources,
+) -> Vec<crate::facts::MissingLockfile> {
+    manifests
+        .iter()
+        .filter(|m| !m.dependencies.is_empty())
+        .filter_map(|m| {
+            let expected = m.lockfile?;
+            let present = locks
+                .iter()
+                .any(|l| l.path.parent() == m.path.parent() && l.path.file_name() == expected);
+            let file = sources.get(&m.path).filter(|_| !present)?;
+            Some(crate::facts::MissingLockfile {
+                manifest: file.location(file.index.line_span(&file.text, 1)),
+                ecosystem: crate::purl::Ecosystem::Pypi,
+                expected,
+                because: "its tool resolves dependencies into a lockfile",
+            })
+        })
+        .collect()
+}
+
 fn component(
     d: &Declared,
     version: Option<&str>,
@@ -101,7 +127,8 @@ fn component(
 ) -> Component {
     Component {
         purl: Purl::new(Ecosystem::Pypi, &d.name, version.filter(|v| !v.is_empty())),
-        requirement: Some(d.spec.clone()).filter(|s| !s.is_empty()),
+        // Empty means "any version", which the version rules must see.
+        requirement: Some(d.spec.clone()),
         scope: d.scope,
         direct: d.direct,
         source: locked_source.unwrap_or_else(|| d.source.clone()),
