@@ -33,6 +33,8 @@ pub enum FileKind {
     /// `src/main.rs`, `src/bin/*.rs`: a Cargo package builds a binary.
     RustBinary,
     GoSum,
+    /// Any other file: only its content is checked.
+    Other,
 }
 
 impl FileKind {
@@ -174,13 +176,18 @@ pub fn discover(root: &Path, excludes: &Excludes, threads: usize) -> Vec<Discove
             if !file_type.is_file() {
                 return WalkState::Continue;
             }
-            if let Some(&index) = classes.matches(rel.as_str()).first()
-                && let (Some(kind), Ok(mut list)) = (kinds.get(index), found.lock())
-            {
+            // Every file is read for content checks (secrets, TLS); known
+            // kinds are parsed as well.
+            let kind = classes
+                .matches(rel.as_str())
+                .first()
+                .and_then(|&index| kinds.get(index).copied())
+                .unwrap_or(FileKind::Other);
+            if let Ok(mut list) = found.lock() {
                 list.push(DiscoveredFile {
                     path: rel,
                     absolute: entry.path().to_path_buf(),
-                    kind: *kind,
+                    kind,
                 });
             }
             WalkState::Continue

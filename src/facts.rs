@@ -188,6 +188,24 @@ pub struct MissingLockfile {
     pub because: &'static str,
 }
 
+/// What a content check found in a file's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HitKind {
+    Secret { format: &'static str },
+    TlsDisabled { what: &'static str },
+    InsecureUrl,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContentHit {
+    pub kind: HitKind,
+    pub location: Location,
+    /// What may be shown: a secret's redacted form, else the matched text.
+    pub shown: String,
+    /// The span is a secret: masked in any text kept for snippets.
+    pub masked: bool,
+}
+
 /// A string value and where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spanned {
@@ -202,6 +220,7 @@ pub struct Facts {
     pub workflows: Vec<Workflow>,
     pub dockerfiles: Vec<Dockerfile>,
     pub missing_lockfiles: Vec<MissingLockfile>,
+    pub content_hits: Vec<ContentHit>,
     pub problems: Vec<FileProblem>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,

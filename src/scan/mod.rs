@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod cargo;
+pub mod content;
 pub mod docker;
 pub mod golang;
 pub mod npm;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::discover::{DiscoveredFile, FileKind};
-use crate::facts::{Component, Facts, FileProblem};
+use crate::facts::{Component, ContentHit, Facts, FileProblem};
 use crate::location::{Location, RelPath, SourceFile};
 
 /// Files larger than this are reported as skipped, not read: bounded memory
@@ -40,6 +41,8 @@ enum Scanned {
     GoModule(Vec<Component>),
     /// A file whose presence is the fact (see [`FileKind::is_marker`]).
     Marker(FileKind),
+    /// A file of no known kind: only its content was checked.
+    Other,
     Dockerfile(docker::ParsedDockerfile),
     Problem(FileProblem),
 }
@@ -70,13 +73,21 @@ pub struct Environment {
 
 /// Scans every file and resolves components across files.
 pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
-    let scanned: Vec<(Arc<SourceFile>, Scanned)> = files.par_iter().filter_map(scan_file).collect();
+    let scanned: Vec<FileScan> = files.par_iter().filter_map(scan_file).collect();
 
     let mut facts = Facts::default();
     let mut docs = Documents::default();
     let mut sources = BTreeMap::new();
-    for (source, result) in scanned {
+    for FileScan {
+        source,
+        scanned: result,
+        hits,
+    } in scanned
+    {
+        let keep = !matches!(result, Scanned::Other) || !hits.is_empty();
+        facts.content_hits.extend(hits);
         match result {
+            Scanned::Other => {}
             Scanned::CargoManifest(m) => docs.cargo_manifests.push(m),
             Scanned::CargoLock(l) => docs.cargo_locks.push(l),
             Scanned::PackageJson(m) => docs.package_jsons.push(m),
@@ -102,7 +113,10 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
             }
             Scanned::Problem(p) => facts.problems.push(p),
         }
-        sources.insert(source.path.clone(), source);
+        // Other files' text is kept only where it is shown in a snippet.
+        if keep {
+            sources.insert(source.path.clone(), source);
+        }
     }
     facts.components.extend(cargo::resolve(
         &docs.cargo_manifests,
@@ -169,14 +183,76 @@ fn missing_lockfiles(
     missing
 }
 
-fn scan_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
+/// What scanning one file produced.
+struct FileScan {
+    /// Its text (with secrets masked) for snippets.
+    source: Arc<SourceFile>,
+    scanned: Scanned,
+    hits: Vec<ContentHit>,
+}
+
+/// Which content checks apply to a file, by its kind and name.
+fn text_class(file: &DiscoveredFile) -> content::TextClass {
+    if file.kind != FileKind::Other {
+        return content::TextClass::Config;
+    }
+    let name = file.path.file_name().to_ascii_lowercase();
+    let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let config = matches!(
+        extension,
+        "yml" | "yaml" | "toml" | "json" | "ini" | "cfg" | "conf" | "properties" | "env"
+    ) || matches!(
+        name.as_str(),
+        ".npmrc" | ".yarnrc" | ".pypirc" | "pip.conf" | ".env"
+    ) || name.starts_with(".env.");
+    let prose = matches!(
+        extension,
+        "md" | "markdown" | "rst" | "adoc" | "txt" | "html" | "htm"
+    );
+    if config {
+        content::TextClass::Config
+    } else if prose {
+        content::TextClass::Prose
+    } else {
+        content::TextClass::Code
+    }
+}
+
+fn scan_file(file: &DiscoveredFile) -> Option<FileScan> {
+    let parsed = parse_file(file)?;
+    let (source, scanned) = parsed;
+    if file.kind.is_marker() {
+        return Some(FileScan {
+            source,
+            scanned,
+            hits: Vec::new(),
+        });
+    }
+    let hits = content::scan(&source, text_class(file));
+    let source = match content::redacted(&source.text, &hits) {
+        Some(masked) => Arc::new(SourceFile::new(source.path.clone(), masked)),
+        None => source,
+    };
+    Some(FileScan {
+        source,
+        scanned,
+        hits,
+    })
+}
+
+fn parse_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
     if file.kind.is_marker() {
         let empty = Arc::new(SourceFile::new(file.path.clone(), String::new()));
         return Some((empty, Scanned::Marker(file.kind)));
     }
     let text = match read_text(&file.absolute) {
+        // A NUL byte means binary: not text, nothing to check.
+        Ok(text) if file.kind == FileKind::Other && text.contains('\0') => return None,
         Ok(text) => text,
         Err(ReadError::Io) => return None,
+        // Files of no known kind that are huge or not UTF-8 are data or
+        // binaries (images, archives): skipped without a finding.
+        Err(_) if file.kind == FileKind::Other => return None,
         Err(ReadError::TooLarge(size)) => {
             return Some(skipped(
                 file,
@@ -206,6 +282,7 @@ fn scan_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
         FileKind::YarnLock => npm::parse_yarn_lock(&source).map(Scanned::NpmLock),
         FileKind::GoMod => golang::parse_go_mod(&source).map(Scanned::GoModule),
         FileKind::RustBinary | FileKind::GoSum => Ok(Scanned::Marker(file.kind)),
+        FileKind::Other => Ok(Scanned::Other),
         FileKind::Workflow => actions::parse_workflow(&source).map(Scanned::Workflow),
         FileKind::ActionManifest => actions::parse_action(&source).map(Scanned::Workflow),
         FileKind::Dockerfile => docker::parse_dockerfile(&source).map(Scanned::Dockerfile),
