@@ -95,7 +95,7 @@ pub const HARDCODED_SECRET: RuleInfo = RuleInfo {
 pub const TLS_VERIFICATION_DISABLED: RuleInfo = RuleInfo {
     id: RuleId::new("PSCF-SPM-MAR/tls-verification-disabled"),
     default_severity: Severity::Error,
-    summary: "code or configuration turns certificate verification off (`verify=False`, `rejectUnauthorized: false`, `InsecureSkipVerify: true`, `curl -k`, `http.sslVerify false`, …)",
+    summary: "code or configuration turns certificate verification off (Python requests `verify` off, Node.js `rejectUnauthorized` off, Go `InsecureSkipVerify`, reqwest `danger_accept_invalid_certs`, `curl -k`, git `http.sslVerify` off, …)",
     rationale: "Without certificate verification TLS no longer authenticates the server: anyone on the network path can read and change the traffic.",
     fix: "Keep verification on; trust a private CA by adding its certificate to the trust store (`REQUESTS_CA_BUNDLE`, `NODE_EXTRA_CA_CERTS`, `tls.Config.RootCAs`) instead.",
     example: "requirements:\n  - check: tls-verification-disabled",
