@@ -306,7 +306,7 @@ fn cargo_home() -> Option<PathBuf> {
 }
 
 fn rules_table() -> String {
-    let mut out = format!("{:<38} {:<8} {}\n", "RULE", "DEFAULT", "FIRES WHEN");
+    let mut out = format!("{:<46} {:<8} {}\n", "RULE", "DEFAULT", "FIRES WHEN");
     for rule in registry::all() {
         out.push_str(&format!(
             "{:<38} {:<8} {}\n",

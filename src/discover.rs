@@ -33,6 +33,8 @@ pub enum FileKind {
     /// `src/main.rs`, `src/bin/*.rs`: a Cargo package builds a binary.
     RustBinary,
     GoSum,
+    PreCommitConfig,
+    Dependabot,
     /// Any other file: only its content is checked.
     Other,
 }
@@ -80,6 +82,8 @@ const CLASSIFIERS: &[(&str, FileKind)] = &[
     ("**/Pipfile.lock", FileKind::PipfileLock),
     ("**/src/{main.rs,bin/*.rs}", FileKind::RustBinary),
     ("**/go.sum", FileKind::GoSum),
+    (".pre-commit-config.{yaml,yml}", FileKind::PreCommitConfig),
+    (".github/dependabot.{yml,yaml}", FileKind::Dependabot),
 ];
 
 /// Directories never worth walking: dependency caches and build output that

@@ -137,6 +137,8 @@ pub struct Job {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
     pub uses: Option<Spanned>,
+    /// The `run:` script.
+    pub run: Option<Spanned>,
     /// `${{ ... }}` expressions of `run:` (and of `actions/github-script`'s
     /// `script:`), each at its exact place in the file.
     pub script_expressions: Vec<Spanned>,
@@ -188,6 +190,14 @@ pub struct MissingLockfile {
     pub because: &'static str,
 }
 
+/// A Dependabot configuration: which package ecosystems it updates.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DependabotConfig {
+    pub head: Location,
+    /// `updates[].package-ecosystem` values.
+    pub ecosystems: Vec<Spanned>,
+}
+
 /// What a content check found in a file's text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HitKind {
@@ -221,6 +231,11 @@ pub struct Facts {
     pub dockerfiles: Vec<Dockerfile>,
     pub missing_lockfiles: Vec<MissingLockfile>,
     pub content_hits: Vec<ContentHit>,
+    /// Every file of the tree (after excludes), in path order.
+    pub paths: Vec<RelPath>,
+    /// Hook ids of `.pre-commit-config.yaml` files.
+    pub precommit_hooks: Vec<Spanned>,
+    pub dependabot: Vec<DependabotConfig>,
     pub problems: Vec<FileProblem>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,

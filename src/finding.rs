@@ -118,6 +118,13 @@ impl RuleId {
         RuleId(id)
     }
 
+    /// A rule id a policy defines (a shared service of its own). The string
+    /// lives for the process: policies are loaded once, so this is bounded
+    /// by the policy's size.
+    pub(crate) fn policy_defined(id: String) -> Self {
+        RuleId(Box::leak(id.into_boxed_str()))
+    }
+
     pub fn as_str(&self) -> &'static str {
         self.0
     }

@@ -91,6 +91,7 @@ pub fn components(
         .map_err(|e| CheckError::Usage(format!("exclude globs: {e}")))?;
     let env = scan::Environment {
         cargo_home: options.cargo_home.clone(),
+        retain: policy.retained_files(),
     };
     let files = discover::discover(root, &excludes, options.jobs.max(1));
     Ok(scan::scan(&files, &env).components)
@@ -115,6 +116,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         })?;
     let env = scan::Environment {
         cargo_home: options.cargo_home.clone(),
+        retain: policy.retained_files(),
     };
     let advisories = match policy
         .components
@@ -162,7 +164,17 @@ fn capability_statuses(policy: &Policy, findings: &[finding::Finding]) -> Vec<Ca
         .map(|capability| {
             let evaluated = match capability {
                 Capability::RecommendedComponents => policy.components.is_some(),
-                Capability::MinimumApplicationRequirements => !policy.requirements.is_empty(),
+                // Evaluated only if some of its rules are still switched on.
+                Capability::MinimumApplicationRequirements => policy.requirements.iter().any(|r| {
+                    policy
+                        .rule_severity(&r.rule, finding::Severity::Note)
+                        .is_some()
+                }),
+                Capability::RecommendedSharedSecurityServices => policy.services.iter().any(|s| {
+                    policy
+                        .rule_severity(&s.rule, finding::Severity::Note)
+                        .is_some()
+                }),
                 _ => false,
             };
             let active = findings

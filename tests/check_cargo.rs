@@ -26,8 +26,8 @@ fn violations_workspace_trips_every_rc_rule_at_its_line() {
     assert_eq!(
         triples(&report),
         vec![
-            t("pscf-lint/expired-exception", ".pscf-lint.yaml", 35),
-            t("pscf-lint/unused-exception", ".pscf-lint.yaml", 39),
+            t("pscf-lint/expired-exception", ".pscf-lint.yaml", 38),
+            t("pscf-lint/unused-exception", ".pscf-lint.yaml", 42),
             // transitive, through `mystery`: located at its lockfile entry
             t("PSCF-SPM-RC/banned-component", "ws/Cargo.lock", 104),
             t("PSCF-SPM-RC/banned-component", app, 8),
@@ -158,7 +158,7 @@ fn exceptions_expire_on_the_day_after_their_date() {
         .into_iter()
         .map(|(r, _, l)| (r, l))
         .collect();
-    assert!(!rules.contains(&("pscf-lint/expired-exception".to_owned(), 35)));
+    assert!(!rules.contains(&("pscf-lint/expired-exception".to_owned(), 38)));
     assert!(!rules.contains(&("PSCF-SPM-RC/license-unknown".to_owned(), 12)));
     // Before atty's sunset, deprecation is a warning.
     let atty = findings(&report)

@@ -44,7 +44,7 @@ fn quiet_human_output_is_one_line_per_finding() {
     assert_eq!(r.stdout.lines().count(), 16);
     assert!(
         r.stdout
-            .starts_with(".pscf-lint.yaml:35:5: warning[pscf-lint/expired-exception]:"),
+            .starts_with(".pscf-lint.yaml:38:5: warning[pscf-lint/expired-exception]:"),
         "{}",
         r.stdout
     );

@@ -290,3 +290,33 @@ fn unknown_check_and_misplaced_parameter() {
         r.stderr
     );
 }
+
+#[test]
+fn service_errors() {
+    let r = validate("bad-services.yaml");
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(
+            "service `identity-provider` is not a built-in category, so it needs `any-of` evidence"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("`gitleaks` is not a known sast tool"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("each `any-of` entry needs exactly one of"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("service id `Bad_Id` must be lower-case kebab-case"),
+        "{}",
+        r.stderr
+    );
+}

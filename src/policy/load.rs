@@ -267,6 +267,12 @@ fn merge(policy: &mut Policy, layer: Layer) {
     }
     policy.rules.extend(layer.rules);
     policy.requirements.extend(layer.requirements);
+    for service in layer.services {
+        match policy.services.iter_mut().find(|s| s.id == service.id) {
+            Some(existing) => *existing = service,
+            None => policy.services.push(service),
+        }
+    }
     policy.exceptions.extend(layer.exceptions);
 }
 

@@ -33,6 +33,9 @@ pub struct Policy {
     pub rules: Vec<RuleOverride>,
     /// Built-in MAR checks the policy requires, in merge order.
     pub requirements: Vec<Requirement>,
+    /// Shared security services, one per id (a later file's entry replaces
+    /// an earlier one with the same id).
+    pub services: Vec<Service>,
     pub exceptions: Vec<Exception>,
     /// The policy files loaded, in merge order (for snippets in reports).
     pub sources: Vec<Arc<SourceFile>>,
@@ -127,6 +130,40 @@ impl RuleSelector {
     }
 }
 
+/// A shared security service the product must (or may) be wired to.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub id: String,
+    /// `PSCF-SPM-RSS/<id>`.
+    pub rule: RuleId,
+    pub name: Option<String>,
+    pub required: bool,
+    pub severity: Option<Severity>,
+    /// Known tools that count; `None`: all known tools of the category.
+    pub approved: Option<Vec<String>>,
+    pub evidence: Vec<Evidence>,
+    /// The entry in its policy file.
+    pub location: Location,
+}
+
+/// What shows that a service is wired in.
+#[derive(Debug, Clone)]
+pub enum Evidence {
+    WorkflowUses {
+        glob: GlobMatcher,
+        text: String,
+    },
+    WorkflowRun(regex::Regex),
+    /// `pattern` is `glob` uncompiled, for the scan stage's retain set.
+    File {
+        glob: GlobMatcher,
+        pattern: Glob,
+        contains: Option<regex::Regex>,
+    },
+    Component(PurlPattern),
+    PreCommitHook(String),
+}
+
 /// A built-in check a policy requires, with its parameters.
 #[derive(Debug, Clone)]
 pub struct Requirement {
@@ -153,6 +190,24 @@ pub struct Exception {
 }
 
 impl Policy {
+    /// Files whose text `file` + `contains` evidence will search.
+    pub fn retained_files(&self) -> globset::GlobSet {
+        let mut builder = globset::GlobSetBuilder::new();
+        for e in self.services.iter().flat_map(|s| &s.evidence) {
+            if let Evidence::File {
+                pattern,
+                contains: Some(_),
+                ..
+            } = e
+            {
+                builder.add(pattern.clone());
+            }
+        }
+        builder
+            .build()
+            .unwrap_or_else(|_| globset::GlobSet::empty())
+    }
+
     /// The requirement that switches `rule` on (the last one wins), if the
     /// policy lists it.
     pub fn requirement(&self, rule: &RuleId) -> Option<&Requirement> {

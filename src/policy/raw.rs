@@ -31,6 +31,10 @@ pub struct PolicyFile {
     /// Severity and on/off overrides, keyed by rule id or glob
     /// (`PSCF-SPM-RC/*`).
     pub rules: Option<SpannedMap<RawRuleOverride>>,
+    /// Shared security services the product must be wired to
+    /// (PSCF-SPM-RSS).
+    #[schemars(with = "Option<Vec<RawService>>")]
+    pub services: Option<Vec<Spanned<RawService>>>,
     /// The organisation's minimum application requirements (PSCF-SPM-MAR):
     /// the built-in checks to run, with their parameters.
     pub requirements: Option<Vec<RawRequirement>>,
@@ -175,6 +179,51 @@ pub struct RawSources {
 pub enum Permission {
     Allow,
     Deny,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawService {
+    /// `sast`, `software-composition-analysis`, `dependency-updates`,
+    /// `secret-scanning` (built-in tool catalogues), or your own id; the
+    /// finding's rule id is `PSCF-SPM-RSS/<id>`.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    pub name: Option<String>,
+    /// A missing required service is a finding; an optional one is not.
+    pub required: Option<bool>,
+    /// Severity of the missing-service finding (default: the rule's).
+    pub severity: Option<Severity>,
+    /// Known tools of the category that count (others found are
+    /// `unapproved-service`). Absent: every known tool counts.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub approved: Option<Vec<Spanned<String>>>,
+    /// Further evidence that the service is wired in; any one suffices.
+    pub any_of: Option<Vec<RawEvidence>>,
+}
+
+/// One piece of evidence; exactly one key.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawEvidence {
+    /// Glob on a workflow step's or job's `uses:` without `@ref`
+    /// (`github/codeql-action/analyze`, `semgrep/*`).
+    #[schemars(with = "Option<String>")]
+    pub workflow_uses: Option<Spanned<String>>,
+    /// Regex on workflow `run:` scripts.
+    #[schemars(with = "Option<String>")]
+    pub workflow_run: Option<Spanned<String>>,
+    /// Glob of a file in the repository...
+    #[schemars(with = "Option<String>")]
+    pub file: Option<Spanned<String>>,
+    /// ...whose content matches this regex.
+    #[schemars(with = "Option<String>")]
+    pub contains: Option<Spanned<String>>,
+    /// A component (purl pattern) the product depends on.
+    #[schemars(with = "Option<String>")]
+    pub component: Option<Spanned<String>>,
+    /// A hook id in `.pre-commit-config.yaml`.
+    pub pre_commit_hook: Option<String>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -11,10 +11,10 @@ use jiff::civil::Date;
 
 use super::raw::{self, PolicyFile};
 use super::{
-    Banned, Deprecated, Exception, PolicyError, Product, Recommended, Requirement, RuleOverride,
-    RuleSelector, UnknownLicense,
+    Banned, Deprecated, Evidence, Exception, PolicyError, Product, Recommended, Requirement,
+    RuleOverride, RuleSelector, Service, UnknownLicense,
 };
-use crate::finding::{Capability, FailOn};
+use crate::finding::{Capability, FailOn, RuleId};
 use crate::location::SourceFile;
 use crate::purl::{Purl, PurlPattern};
 use crate::rules::registry;
@@ -30,6 +30,7 @@ pub struct Layer {
     pub components: Option<ComponentsLayer>,
     pub rules: Vec<RuleOverride>,
     pub requirements: Vec<Requirement>,
+    pub services: Vec<Service>,
     pub exceptions: Vec<Exception>,
 }
 
@@ -87,6 +88,12 @@ pub fn validate(
                     enabled: o.enabled,
                 })
             })
+            .collect(),
+        services: file
+            .services
+            .into_iter()
+            .flatten()
+            .filter_map(|s| v.service(s))
             .collect(),
         requirements: file
             .requirements
@@ -307,6 +314,169 @@ impl Validator<'_> {
             Some(&hint),
         );
         None
+    }
+
+    /// A user-supplied regex, bounded so that compiling it cannot exhaust
+    /// memory (matching is linear-time in the `regex` crate).
+    fn regex(&mut self, value: &Spanned<String>) -> Option<regex::Regex> {
+        match regex::RegexBuilder::new(&value.value)
+            .size_limit(1 << 20)
+            .dfa_size_limit(1 << 20)
+            .nest_limit(64)
+            .build()
+        {
+            Ok(re) => Some(re),
+            Err(e) => {
+                let why = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("invalid")
+                    .trim()
+                    .to_owned();
+                self.error(
+                    value,
+                    format!("bad regex `{}`: {why}", value.value),
+                    Some("the syntax is Rust's `regex` crate (no look-around or back-references)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn service(&mut self, raw: Spanned<raw::RawService>) -> Option<Service> {
+        let start = self.span(&raw).start;
+        let line = self.source.location(start..start).line;
+        let end = self.source.index.line_span(&self.source.text, line).end;
+        let location = self.source.location(start..end.max(start));
+        let raw = raw.value;
+        let id = raw.id.value.clone();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            self.error(
+                &raw.id,
+                format!("service id `{id}` must be lower-case kebab-case"),
+                Some("it becomes the rule id `PSCF-SPM-RSS/<id>`, e.g. `identity-provider`"),
+            );
+            return None;
+        }
+        let full = format!("PSCF-SPM-RSS/{id}");
+        let builtin = registry::find(&full);
+        if builtin.is_some_and(|r| !crate::rules::rss::is_category(r.id.slug())) {
+            self.error(
+                &raw.id,
+                format!("`{id}` is a rule of its own and cannot name a service"),
+                None,
+            );
+            return None;
+        }
+        let evidence: Vec<Evidence> = raw
+            .any_of
+            .into_iter()
+            .flatten()
+            .filter_map(|e| self.evidence(e))
+            .collect();
+        if builtin.is_none() && evidence.is_empty() {
+            self.error(&raw.id, format!("service `{id}` is not a built-in category, so it needs `any-of` evidence"), Some("built-in categories: sast, software-composition-analysis, dependency-updates, secret-scanning"));
+            return None;
+        }
+        let approved = raw.approved.map(|names| {
+            names
+                .iter()
+                .filter_map(|n| {
+                    if crate::rules::rss::is_known_tool(&id, &n.value) {
+                        Some(n.value.clone())
+                    } else {
+                        let known = crate::rules::rss::known_tool_names(&id).join(", ");
+                        self.error(
+                            n,
+                            format!("`{}` is not a known {id} tool", n.value),
+                            Some(&format!("known: {known}; other tools go in `any-of`")),
+                        );
+                        None
+                    }
+                })
+                .collect()
+        });
+        Some(Service {
+            rule: builtin.map_or_else(|| RuleId::policy_defined(full), |r| r.id.clone()),
+            id,
+            name: raw.name,
+            required: raw.required.unwrap_or(true),
+            severity: raw.severity,
+            approved,
+            evidence,
+            location,
+        })
+    }
+
+    fn evidence(&mut self, e: raw::RawEvidence) -> Option<Evidence> {
+        let kinds = [
+            e.workflow_uses.is_some(),
+            e.workflow_run.is_some(),
+            e.file.is_some(),
+            e.component.is_some(),
+            e.pre_commit_hook.is_some(),
+        ];
+        let anchor = e
+            .workflow_uses
+            .as_ref()
+            .or(e.workflow_run.as_ref())
+            .or(e.file.as_ref())
+            .or(e.component.as_ref())
+            .or(e.contains.as_ref());
+        if kinds.iter().filter(|k| **k).count() != 1 || (e.contains.is_some() && e.file.is_none()) {
+            let message = "each `any-of` entry needs exactly one of workflow-uses, workflow-run, file (with optional contains), component, pre-commit-hook".to_owned();
+            match anchor {
+                Some(a) => self.error(a, message, None),
+                None => self
+                    .errors
+                    .push(PolicyError::new(self.source, 0..0, message)),
+            }
+            return None;
+        }
+        if let Some(glob) = &e.workflow_uses {
+            let matcher = GlobBuilder::new(&glob.value)
+                .literal_separator(false)
+                .build()
+                .map(|g| g.compile_matcher());
+            return match matcher {
+                Ok(m) => Some(Evidence::WorkflowUses {
+                    glob: m,
+                    text: glob.value.clone(),
+                }),
+                Err(err) => {
+                    self.error(
+                        glob,
+                        format!("bad glob `{}`: {}", glob.value, err.kind()),
+                        None,
+                    );
+                    None
+                }
+            };
+        }
+        if let Some(re) = &e.workflow_run {
+            return self.regex(re).map(Evidence::WorkflowRun);
+        }
+        if let Some(file) = &e.file {
+            let pattern = self.path_glob(file)?;
+            let contains = match &e.contains {
+                Some(c) => Some(self.regex(c)?),
+                None => None,
+            };
+            return Some(Evidence::File {
+                glob: pattern.compile_matcher(),
+                pattern,
+                contains,
+            });
+        }
+        if let Some(purl) = &e.component {
+            return self.pattern(purl).map(Evidence::Component);
+        }
+        e.pre_commit_hook.map(Evidence::PreCommitHook)
     }
 
     fn requirement(&mut self, raw: raw::RawRequirement) -> Option<Requirement> {

@@ -170,6 +170,29 @@ fn uri(path: &str) -> String {
     out
 }
 
+/// A rule the policy defined (a shared service of its own): described from
+/// its id, since the registry does not know it.
+fn policy_rule(id: &'static str) -> Rule<'static> {
+    let slug = id.rsplit('/').next().unwrap_or(id);
+    let text = format!("the policy requires the shared service `{slug}`, and it is not wired in");
+    Rule {
+        id,
+        name: pascal_case(slug),
+        short_description: Text { text: text.clone() },
+        full_description: Text { text: text.clone() },
+        help: Help {
+            text: text.clone(),
+            markdown: text,
+        },
+        default_configuration: Configuration { level: "warning" },
+        properties: RuleProperties {
+            tags: vec!["security", "PSCF-SPM-RSS"],
+            precision: "high",
+            security_severity: security_severity(Severity::Warning),
+        },
+    }
+}
+
 fn rule(info: &'static RuleInfo) -> Rule<'static> {
     let capability = info.capability();
     let mut tags = vec!["security"];
@@ -245,18 +268,10 @@ fn result<'a>(f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
 
 pub fn render(report: &Report) -> String {
     // Only the rules that fired, in id order; results refer to them by index.
-    let mut fired: Vec<&'static RuleInfo> = report
-        .findings
-        .iter()
-        .filter_map(|f| registry::find(f.rule.as_str()))
-        .collect();
-    fired.sort_by_key(|r| r.id.as_str());
-    fired.dedup_by_key(|r| r.id.as_str());
-    let index: BTreeMap<&str, usize> = fired
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
+    let mut fired: Vec<&'static str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    fired.sort_unstable();
+    fired.dedup();
+    let index: BTreeMap<&str, usize> = fired.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
@@ -267,7 +282,10 @@ pub fn render(report: &Report) -> String {
                     version: env!("CARGO_PKG_VERSION"),
                     semantic_version: env!("CARGO_PKG_VERSION"),
                     information_uri: INFORMATION_URI,
-                    rules: fired.into_iter().map(rule).collect(),
+                    rules: fired
+                        .into_iter()
+                        .map(|id| registry::find(id).map_or_else(|| policy_rule(id), rule))
+                        .collect(),
                 },
             },
             column_kind: "unicodeCodePoints",

@@ -4,6 +4,7 @@
 pub mod mar;
 pub mod rc;
 pub mod registry;
+pub mod rss;
 pub mod tool;
 
 use jiff::civil::Date;
@@ -70,7 +71,7 @@ impl Context<'_> {
 /// One family of rules: a function from the context to findings.
 type Family = fn(&Context<'_>) -> Vec<Finding>;
 
-const FAMILIES: &[Family] = &[rc::check, mar::check, tool::check];
+const FAMILIES: &[Family] = &[rc::check, rss::check, mar::check, tool::check];
 
 /// Runs every rule family in parallel; the caller sorts the result.
 pub fn evaluate(ctx: &Context<'_>) -> Vec<Finding> {

@@ -26,6 +26,7 @@ impl RuleInfo {
 pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
     super::rc::RULES
         .iter()
+        .chain(super::rss::RULES.iter())
         .chain(super::mar::RULES.iter())
         .chain(super::tool::RULES.iter())
 }

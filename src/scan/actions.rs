@@ -168,6 +168,7 @@ pub fn parse_action(source: &SourceFile) -> Result<Parsed, FileProblem> {
     if let Some(image) = image.filter(|i| i.value.starts_with("docker://")) {
         steps.push(Step {
             uses: Some(spanned(source, &image)),
+            run: None,
             script_expressions: Vec::new(),
             with: Vec::new(),
             continue_on_error: false,
@@ -249,6 +250,10 @@ fn step(source: &SourceFile, raw: RawStep) -> Step {
         .collect();
     Step {
         uses: raw.uses.as_ref().map(|u| spanned(source, u)),
+        run: raw.run.as_ref().map(|r| facts::Spanned {
+            value: r.value.0.clone(),
+            location: source.location(yaml::span(r, source)),
+        }),
         script_expressions,
         with,
         continue_on_error: raw.continue_on_error.is_some_and(|c| c.0 == "true"),

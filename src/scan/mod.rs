@@ -9,6 +9,7 @@ pub mod docker;
 pub mod golang;
 pub mod npm;
 pub mod python;
+pub mod tooling;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -43,6 +44,8 @@ enum Scanned {
     Marker(FileKind),
     /// A file of no known kind: only its content was checked.
     Other,
+    PreCommit(Vec<crate::facts::Spanned>),
+    Dependabot(crate::facts::DependabotConfig),
     Dockerfile(docker::ParsedDockerfile),
     Problem(FileProblem),
 }
@@ -69,13 +72,19 @@ pub struct Environment {
     /// Cargo's home (`$CARGO_HOME`, else `~/.cargo`), for licences of
     /// registry crates already in the local cache. Read as files only.
     pub cargo_home: Option<std::path::PathBuf>,
+    /// Files whose text the rules need although they are of no known kind
+    /// (`file` + `contains` evidence of shared services).
+    pub retain: globset::GlobSet,
 }
 
 /// Scans every file and resolves components across files.
 pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
     let scanned: Vec<FileScan> = files.par_iter().filter_map(scan_file).collect();
 
-    let mut facts = Facts::default();
+    let mut facts = Facts {
+        paths: files.iter().map(|f| f.path.clone()).collect(),
+        ..Facts::default()
+    };
     let mut docs = Documents::default();
     let mut sources = BTreeMap::new();
     for FileScan {
@@ -84,10 +93,14 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
         hits,
     } in scanned
     {
-        let keep = !matches!(result, Scanned::Other) || !hits.is_empty();
+        let keep = !matches!(result, Scanned::Other)
+            || !hits.is_empty()
+            || env.retain.is_match(source.path.as_str());
         facts.content_hits.extend(hits);
         match result {
             Scanned::Other => {}
+            Scanned::PreCommit(hooks) => facts.precommit_hooks.extend(hooks),
+            Scanned::Dependabot(config) => facts.dependabot.push(config),
             Scanned::CargoManifest(m) => docs.cargo_manifests.push(m),
             Scanned::CargoLock(l) => docs.cargo_locks.push(l),
             Scanned::PackageJson(m) => docs.package_jsons.push(m),
@@ -283,6 +296,8 @@ fn parse_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
         FileKind::GoMod => golang::parse_go_mod(&source).map(Scanned::GoModule),
         FileKind::RustBinary | FileKind::GoSum => Ok(Scanned::Marker(file.kind)),
         FileKind::Other => Ok(Scanned::Other),
+        FileKind::PreCommitConfig => tooling::parse_precommit(&source).map(Scanned::PreCommit),
+        FileKind::Dependabot => tooling::parse_dependabot(&source).map(Scanned::Dependabot),
         FileKind::Workflow => actions::parse_workflow(&source).map(Scanned::Workflow),
         FileKind::ActionManifest => actions::parse_action(&source).map(Scanned::Workflow),
         FileKind::Dockerfile => docker::parse_dockerfile(&source).map(Scanned::Dockerfile),

@@ -1,0 +1,106 @@
+//! Shared security services: approved tools, steps allowed to fail,
+//! Dependabot coverage, `file` + `contains` evidence and a policy-defined
+//! service.
+
+mod common;
+
+use common::{check_json, findings, read, run, t, triples};
+
+fn rss(report: &serde_json::Value) -> Vec<(String, String, u64)> {
+    triples(report)
+        .into_iter()
+        .filter(|(r, _, _)| r.starts_with("PSCF-SPM-RSS/"))
+        .collect()
+}
+
+#[test]
+fn services_fire_exactly() {
+    let (code, report) = check_json("rss", &[]);
+    assert_eq!(code, 1);
+    #[rustfmt::skip]
+    let expected = vec![
+        t("PSCF-SPM-RSS/dependency-updates", ".github/dependabot.yml", 1),
+        t("PSCF-SPM-RSS/dependency-updates", ".github/dependabot.yml", 1),
+        t("PSCF-SPM-RSS/identity-provider", ".github/workflows/ci.yml", 1),
+        t("PSCF-SPM-RSS/sast", ".github/workflows/ci.yml", 1),
+        t("PSCF-SPM-RSS/unapproved-service", ".github/workflows/ci.yml", 11),
+    ];
+    assert_eq!(rss(&report), expected);
+    let messages: Vec<String> = findings(&report)
+        .iter()
+        .filter(|f| {
+            f["rule"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("PSCF-SPM-RSS/"))
+        })
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["severity"].as_str().unwrap_or(""),
+                f["message"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "warning Dependabot does not update the `github-actions` ecosystem this repository uses",
+            "warning Dependabot does not update the `gomod` ecosystem this repository uses",
+            "error the approved identity provider is not wired in",
+            // CodeQL runs with `continue-on-error: true`: it gates nothing.
+            "error static analysis (SAST) is not wired in (approved: codeql)",
+            "warning `semgrep` is used for static analysis (SAST) but is not an approved tool",
+        ]
+    );
+}
+
+#[test]
+fn evidence_that_counts_stays_quiet() {
+    let (_, report) = check_json("rss", &[]);
+    let rules: Vec<String> = rss(&report).into_iter().map(|(r, _, _)| r).collect();
+    // deny.toml with an `[advisories]` table (file + contains) and a
+    // detect-secrets pre-commit hook wire in SCA and secret scanning.
+    assert!(!rules.iter().any(|r| r.ends_with("software-composition-analysis") || r.ends_with("secret-scanning")));
+    // npm is covered by Dependabot.
+    assert!(
+        !findings(&report)
+            .iter()
+            .any(|f| f["message"].as_str().is_some_and(|m| m.contains("`npm`")))
+    );
+}
+
+#[test]
+fn the_project_wires_every_built_in_service() {
+    let (_, report) = check_json("..", &[]);
+    let statuses: Vec<_> = report["summary"]["capabilities"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|c| (c["id"].clone(), c["status"].clone()))
+        .collect();
+    assert!(
+        statuses.contains(&("PSCF-SPM-RSS".into(), "pass".into())),
+        "{statuses:?}"
+    );
+}
+
+#[test]
+fn sarif_describes_policy_defined_rules() {
+    let out = run(&["check", "fixtures/rss", "--format", "sarif"]).stdout;
+    let sarif: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for result in sarif["runs"][0]["results"].as_array().into_iter().flatten() {
+        let index = result["ruleIndex"].as_u64().unwrap_or(u64::MAX) as usize;
+        assert_eq!(
+            rules.get(index).map(|r| r["id"].clone()),
+            Some(result["ruleId"].clone())
+        );
+    }
+    let schema: serde_json::Value =
+        serde_json::from_str(&read("tests/schemas/sarif-schema-2.1.0.json")).unwrap_or_default();
+    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
+    assert!(validator.is_valid(&sarif));
+}
