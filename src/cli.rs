@@ -306,10 +306,15 @@ fn cargo_home() -> Option<PathBuf> {
 }
 
 fn rules_table() -> String {
-    let mut out = format!("{:<46} {:<8} {}\n", "RULE", "DEFAULT", "FIRES WHEN");
+    // Wide enough for the longest id.
+    let width = registry::all()
+        .map(|r| r.id.as_str().len())
+        .max()
+        .unwrap_or(0);
+    let mut out = format!("{:<width$} {:<8} {}\n", "RULE", "DEFAULT", "FIRES WHEN");
     for rule in registry::all() {
         out.push_str(&format!(
-            "{:<38} {:<8} {}\n",
+            "{:<width$} {:<8} {}\n",
             rule.id, rule.default_severity, rule.summary
         ));
     }
