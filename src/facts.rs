@@ -190,6 +190,24 @@ pub struct MissingLockfile {
     pub because: &'static str,
 }
 
+/// A YAML, JSON or TOML document as a tree of located values, for the
+/// policy's declarative `path:` assertions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigNode {
+    /// Any scalar, as text (`true`, `8080`, `debug`); `null` is empty.
+    Scalar(String, Location),
+    Seq(Vec<ConfigNode>, Location),
+    Map(Vec<(String, ConfigNode)>, Location),
+}
+
+impl ConfigNode {
+    pub fn location(&self) -> &Location {
+        match self {
+            ConfigNode::Scalar(_, l) | ConfigNode::Seq(_, l) | ConfigNode::Map(_, l) => l,
+        }
+    }
+}
+
 /// A Dependabot configuration: which package ecosystems it updates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DependabotConfig {
@@ -236,6 +254,8 @@ pub struct Facts {
     /// Hook ids of `.pre-commit-config.yaml` files.
     pub precommit_hooks: Vec<Spanned>,
     pub dependabot: Vec<DependabotConfig>,
+    /// Parsed configuration files that declarative requirements name.
+    pub configs: BTreeMap<RelPath, ConfigNode>,
     pub problems: Vec<FileProblem>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,

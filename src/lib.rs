@@ -92,6 +92,7 @@ pub fn components(
     let env = scan::Environment {
         cargo_home: options.cargo_home.clone(),
         retain: policy.retained_files(),
+        configs: policy.config_files(),
     };
     let files = discover::discover(root, &excludes, options.jobs.max(1));
     Ok(scan::scan(&files, &env).components)
@@ -117,6 +118,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
     let env = scan::Environment {
         cargo_home: options.cargo_home.clone(),
         retain: policy.retained_files(),
+        configs: policy.config_files(),
     };
     let advisories = match policy
         .components

@@ -267,6 +267,12 @@ fn merge(policy: &mut Policy, layer: Layer) {
     }
     policy.rules.extend(layer.rules);
     policy.requirements.extend(layer.requirements);
+    for declared in layer.declared {
+        match policy.declared.iter_mut().find(|d| d.rule == declared.rule) {
+            Some(existing) => *existing = declared,
+            None => policy.declared.push(declared),
+        }
+    }
     for service in layer.services {
         match policy.services.iter_mut().find(|s| s.id == service.id) {
             Some(existing) => *existing = service,

@@ -36,6 +36,8 @@ pub struct Policy {
     /// Shared security services, one per id (a later file's entry replaces
     /// an earlier one with the same id).
     pub services: Vec<Service>,
+    /// The organisation's own requirements, one per rule id.
+    pub declared: Vec<Declared>,
     pub exceptions: Vec<Exception>,
     /// The policy files loaded, in merge order (for snippets in reports).
     pub sources: Vec<Arc<SourceFile>>,
@@ -164,6 +166,49 @@ pub enum Evidence {
     PreCommitHook(String),
 }
 
+/// A requirement of the organisation's own, evaluated on the tree.
+#[derive(Debug, Clone)]
+pub struct Declared {
+    pub rule: RuleId,
+    pub severity: Severity,
+    pub message: String,
+    pub help: Option<String>,
+    pub files: globset::GlobSet,
+    pub globs: Vec<Glob>,
+    pub assertion: Assertion,
+    /// The entry in its policy file.
+    pub location: Location,
+}
+
+#[derive(Debug, Clone)]
+pub enum Assertion {
+    Exists,
+    Absent,
+    Matches(regex::Regex),
+    NotMatches(regex::Regex),
+    Path {
+        path: Vec<PathSegment>,
+        text: String,
+        test: PathTest,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathSegment {
+    Key(String),
+    Any,
+    Index(usize),
+}
+
+#[derive(Debug, Clone)]
+pub enum PathTest {
+    Present,
+    Absent,
+    Equals(String),
+    OneOf(Vec<String>),
+    Matches(regex::Regex),
+}
+
 /// A built-in check a policy requires, with its parameters.
 #[derive(Debug, Clone)]
 pub struct Requirement {
@@ -190,7 +235,8 @@ pub struct Exception {
 }
 
 impl Policy {
-    /// Files whose text `file` + `contains` evidence will search.
+    /// Files whose text rules will search: `file` + `contains` evidence,
+    /// `matches` / `not-matches` requirements.
     pub fn retained_files(&self) -> globset::GlobSet {
         let mut builder = globset::GlobSetBuilder::new();
         for e in self.services.iter().flat_map(|s| &s.evidence) {
@@ -201,6 +247,33 @@ impl Policy {
             } = e
             {
                 builder.add(pattern.clone());
+            }
+        }
+        for d in &self.declared {
+            if matches!(
+                d.assertion,
+                Assertion::Matches(_) | Assertion::NotMatches(_)
+            ) {
+                for g in &d.globs {
+                    builder.add(g.clone());
+                }
+            }
+        }
+        builder
+            .build()
+            .unwrap_or_else(|_| globset::GlobSet::empty())
+    }
+
+    /// Files `path:` assertions read as YAML, JSON or TOML trees.
+    pub fn config_files(&self) -> globset::GlobSet {
+        let mut builder = globset::GlobSetBuilder::new();
+        for d in self
+            .declared
+            .iter()
+            .filter(|d| matches!(d.assertion, Assertion::Path { .. }))
+        {
+            for g in &d.globs {
+                builder.add(g.clone());
             }
         }
         builder

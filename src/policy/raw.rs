@@ -36,8 +36,10 @@ pub struct PolicyFile {
     #[schemars(with = "Option<Vec<RawService>>")]
     pub services: Option<Vec<Spanned<RawService>>>,
     /// The organisation's minimum application requirements (PSCF-SPM-MAR):
-    /// the built-in checks to run, with their parameters.
-    pub requirements: Option<Vec<RawRequirement>>,
+    /// the built-in checks to run, with their parameters, and requirements
+    /// of its own.
+    #[schemars(with = "Option<Vec<RawRequirement>>")]
+    pub requirements: Option<Vec<Spanned<RawRequirement>>>,
     /// Governed exceptions: findings accepted for a reason, until a date.
     #[schemars(with = "Option<Vec<RawException>>")]
     pub exceptions: Option<Vec<Spanned<RawException>>>,
@@ -226,16 +228,92 @@ pub struct RawEvidence {
     pub pre_commit_hook: Option<String>,
 }
 
+/// Either a built-in check (`check:` with its parameters) or a requirement
+/// of the organisation's own (`id`, `files`, `assert`, `message`).
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawRequirement {
-    /// A built-in check by its rule slug: `unpinned-action`,
-    /// `workflow-permissions`, `dangerous-trigger`, `script-injection`,
-    /// `container-root-user`, `unpinned-base-image`.
-    #[schemars(with = "String")]
-    pub check: Spanned<String>,
+    /// A built-in check by its rule slug (`pscf-lint rules` lists them).
+    #[schemars(with = "Option<String>")]
+    pub check: Option<Spanned<String>>,
     /// `unpinned-base-image`: also require an `@sha256:` digest.
     pub require_digest: Option<bool>,
+    /// Your own requirement's id; its rule id is `<capability>/<id>`.
+    #[schemars(with = "Option<String>")]
+    pub id: Option<Spanned<String>>,
+    /// Any capability id of the PSCF catalogue (default PSCF-SPM-MAR).
+    #[schemars(with = "Option<String>")]
+    pub capability: Option<Spanned<String>>,
+    pub severity: Option<Severity>,
+    /// What the finding says.
+    pub message: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Glob(s) of the files the assertion is about.
+    pub files: Option<OneOrMany>,
+    #[serde(rename = "assert")]
+    pub assertion: Option<RawAssert>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+/// One assertion. Without `path`: `exists`, `absent`, `matches` or
+/// `not-matches` (a regex on the file's text). With `path` (dotted, with
+/// `*` and `[n]`, in YAML, JSON or TOML files): `present`, `absent`,
+/// `equals`, `one-of` or `matches` (a regex on the value).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawAssert {
+    pub exists: Option<bool>,
+    pub absent: Option<bool>,
+    #[schemars(with = "Option<String>")]
+    pub matches: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub not_matches: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub path: Option<Spanned<String>>,
+    pub present: Option<bool>,
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub equals: Option<AnyScalar>,
+    #[schemars(with = "Option<Vec<serde_json::Value>>")]
+    pub one_of: Option<Vec<AnyScalar>>,
+}
+
+/// Any YAML scalar, compared as text (`false`, `8080`, `"on"`).
+#[derive(Debug, Clone)]
+pub struct AnyScalar(pub String);
+
+impl<'de> Deserialize<'de> for AnyScalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = AnyScalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string, number or boolean")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<AnyScalar, E> {
+                Ok(AnyScalar(v.to_owned()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<AnyScalar, E> {
+                Ok(AnyScalar(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<AnyScalar, E> {
+                Ok(AnyScalar(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<AnyScalar, E> {
+                Ok(AnyScalar(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<AnyScalar, E> {
+                Ok(AnyScalar(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

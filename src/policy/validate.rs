@@ -11,8 +11,9 @@ use jiff::civil::Date;
 
 use super::raw::{self, PolicyFile};
 use super::{
-    Banned, Deprecated, Evidence, Exception, PolicyError, Product, Recommended, Requirement,
-    RuleOverride, RuleSelector, Service, UnknownLicense,
+    Assertion, Banned, Declared, Deprecated, Evidence, Exception, PathSegment, PathTest,
+    PolicyError, Product, Recommended, Requirement, RuleOverride, RuleSelector, Service,
+    UnknownLicense,
 };
 use crate::finding::{Capability, FailOn, RuleId};
 use crate::location::SourceFile;
@@ -30,6 +31,7 @@ pub struct Layer {
     pub components: Option<ComponentsLayer>,
     pub rules: Vec<RuleOverride>,
     pub requirements: Vec<Requirement>,
+    pub declared: Vec<Declared>,
     pub services: Vec<Service>,
     pub exceptions: Vec<Exception>,
 }
@@ -66,6 +68,13 @@ pub fn validate(
         base,
         errors: Vec::new(),
     };
+    let (mut checks, mut declared) = (Vec::new(), Vec::new());
+    for entry in file.requirements.into_iter().flatten() {
+        match entry.value.check.is_some() {
+            true => checks.extend(v.requirement(entry.value)),
+            false => declared.extend(v.declared(entry)),
+        }
+    }
     let layer = Layer {
         fail_on: file.fail_on,
         exclude: file
@@ -95,12 +104,8 @@ pub fn validate(
             .flatten()
             .filter_map(|s| v.service(s))
             .collect(),
-        requirements: file
-            .requirements
-            .into_iter()
-            .flatten()
-            .filter_map(|r| v.requirement(r))
-            .collect(),
+        requirements: checks,
+        declared,
         exceptions: file
             .exceptions
             .into_iter()
@@ -479,8 +484,218 @@ impl Validator<'_> {
         e.pre_commit_hook.map(Evidence::PreCommitHook)
     }
 
+    fn declared(&mut self, entry: Spanned<raw::RawRequirement>) -> Option<Declared> {
+        let start = self.span(&entry).start;
+        let line = self.source.location(start..start).line;
+        let end = self.source.index.line_span(&self.source.text, line).end;
+        let location = self.source.location(start..end.max(start));
+        let raw = entry.value;
+        let Some(id) = raw.id.as_ref() else {
+            self.errors.push(
+                PolicyError::new(
+                    self.source,
+                    location.span.clone(),
+                    "a requirement needs `check` (a built-in check) or `id` (one of your own)",
+                )
+                .with_help(
+                    "e.g. `- id: debug-off-in-production` with `files`, `assert` and `message`",
+                ),
+            );
+            return None;
+        };
+        if id.value.is_empty()
+            || !id
+                .value
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            self.error(
+                id,
+                format!(
+                    "requirement id `{}` must be lower-case kebab-case",
+                    id.value
+                ),
+                None,
+            );
+            return None;
+        }
+        let capability = match &raw.capability {
+            Some(c) if crate::capabilities::find(&c.value).is_none() => {
+                self.error(
+                    c,
+                    format!("unknown capability `{}`", c.value),
+                    Some("`pscf-lint capabilities` lists the 33 PSCF capability ids"),
+                );
+                return None;
+            }
+            Some(c) => c.value.clone(),
+            None => "PSCF-SPM-MAR".to_owned(),
+        };
+        let full = format!("{capability}/{}", id.value);
+        if registry::find(&full).is_some() {
+            self.error(
+                id,
+                format!(
+                    "`{full}` is a built-in rule; use `check: {}` to require it",
+                    id.value
+                ),
+                None,
+            );
+            return None;
+        }
+        let patterns = match raw.files {
+            Some(raw::OneOrMany::One(g)) => vec![g],
+            Some(raw::OneOrMany::Many(gs)) => gs,
+            None => Vec::new(),
+        };
+        if patterns.is_empty() {
+            self.error(
+                id,
+                format!("requirement `{}` names no `files`", id.value),
+                Some("`files: \"config/*.yaml\"` (a glob or a list of globs)"),
+            );
+            return None;
+        }
+        let mut globs = Vec::new();
+        let mut set = globset::GlobSetBuilder::new();
+        for p in &patterns {
+            match GlobBuilder::new(p).literal_separator(true).build() {
+                Ok(g) => {
+                    set.add(g.clone());
+                    globs.push(g);
+                }
+                Err(e) => {
+                    self.error(id, format!("bad glob `{p}` in `files`: {}", e.kind()), None);
+                    return None;
+                }
+            }
+        }
+        let files = set.build().ok()?;
+        let Some(assertion) = raw.assertion else {
+            self.error(
+                id,
+                format!("requirement `{}` has no `assert`", id.value),
+                Some("e.g. `assert: { path: app.debug, equals: false }`"),
+            );
+            return None;
+        };
+        let assertion = self.assertion(id, assertion)?;
+        let message = raw
+            .message
+            .unwrap_or_else(|| format!("requirement `{}` is not met", id.value));
+        Some(Declared {
+            rule: RuleId::policy_defined(full),
+            severity: raw.severity.unwrap_or(crate::finding::Severity::Error),
+            message,
+            help: raw.help,
+            files,
+            globs,
+            assertion,
+            location,
+        })
+    }
+
+    fn assertion(&mut self, id: &Spanned<String>, a: raw::RawAssert) -> Option<Assertion> {
+        let with_path = a.path.is_some();
+        let tests = [
+            a.exists.is_some(),
+            a.absent.is_some(),
+            a.matches.is_some(),
+            a.not_matches.is_some(),
+            a.present.is_some(),
+            a.equals.is_some(),
+            a.one_of.is_some(),
+        ];
+        let invalid_for_files = a.present.is_some() || a.equals.is_some() || a.one_of.is_some();
+        let invalid_for_path = a.exists.is_some() || a.not_matches.is_some();
+        if tests.iter().filter(|t| **t).count() != 1
+            || (with_path && invalid_for_path)
+            || (!with_path && invalid_for_files)
+        {
+            self.error(
+                id,
+                "`assert` needs exactly one test".to_owned(),
+                Some("without `path`: exists | absent | matches | not-matches; with `path`: present | absent | equals | one-of | matches"),
+            );
+            return None;
+        }
+        let Some(path) = &a.path else {
+            return match (a.exists, a.absent, &a.matches, &a.not_matches) {
+                (Some(true), _, _, _) => Some(Assertion::Exists),
+                (_, Some(true), _, _) => Some(Assertion::Absent),
+                (_, _, Some(re), _) => self.regex(re).map(Assertion::Matches),
+                (_, _, _, Some(re)) => self.regex(re).map(Assertion::NotMatches),
+                _ => {
+                    self.error(id, "`exists` and `absent` take `true`".to_owned(), None);
+                    None
+                }
+            };
+        };
+        let segments = self.path(path)?;
+        let test = match (a.present, a.absent, a.equals, a.one_of, &a.matches) {
+            (Some(true), ..) => PathTest::Present,
+            (_, Some(true), ..) => PathTest::Absent,
+            (_, _, Some(v), ..) => PathTest::Equals(v.0),
+            (_, _, _, Some(vs), _) => PathTest::OneOf(vs.into_iter().map(|v| v.0).collect()),
+            (_, _, _, _, Some(re)) => PathTest::Matches(self.regex(re)?),
+            _ => {
+                self.error(id, "`present` and `absent` take `true`".to_owned(), None);
+                return None;
+            }
+        };
+        Some(Assertion::Path {
+            path: segments,
+            text: path.value.clone(),
+            test,
+        })
+    }
+
+    /// `a.b[0].*.c` → segments; keys may be quoted when they hold dots.
+    fn path(&mut self, value: &Spanned<String>) -> Option<Vec<PathSegment>> {
+        let mut segments = Vec::new();
+        for part in value.value.split('.') {
+            let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+            match key {
+                "" if rest.is_empty() => {
+                    self.error(
+                        value,
+                        format!("empty segment in path `{}`", value.value),
+                        Some("write dotted keys such as `app.debug` or `servers[0].url`"),
+                    );
+                    return None;
+                }
+                "" => {}
+                "*" => segments.push(PathSegment::Any),
+                k => segments.push(PathSegment::Key(k.to_owned())),
+            }
+            for index in rest.split('[').filter(|s| !s.is_empty()) {
+                if index == "*]" {
+                    segments.push(PathSegment::Any);
+                    continue;
+                }
+                match index.trim_end_matches(']').parse::<usize>() {
+                    Ok(n) if index.ends_with(']') => segments.push(PathSegment::Index(n)),
+                    _ => {
+                        self.error(
+                            value,
+                            format!("bad index `[{index}` in path `{}`", value.value),
+                            Some("indexes are written `[0]`, or `[*]` for every element"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        }
+        Some(segments)
+    }
+
     fn requirement(&mut self, raw: raw::RawRequirement) -> Option<Requirement> {
-        let id = format!("PSCF-SPM-MAR/{}", raw.check.value);
+        let check = raw.check.as_ref()?;
+        if raw.id.is_some() || raw.files.is_some() || raw.assertion.is_some() {
+            self.error(check, "an entry is either a built-in `check` or a requirement with `id`, `files` and `assert`, not both".to_owned(), None);
+            return None;
+        }
+        let id = format!("PSCF-SPM-MAR/{}", check.value);
         let Some(rule) = registry::find(&id).filter(|r| registry::is_check(r)) else {
             let checks: Vec<&str> = registry::all()
                 .filter(|r| registry::is_check(r))
@@ -495,18 +710,18 @@ impl Validator<'_> {
                 None => format!("built-in checks: {}", checks.join(", ")),
             };
             self.error(
-                &raw.check,
-                format!("unknown check `{}`", raw.check.value),
+                check,
+                format!("unknown check `{}`", check.value),
                 Some(&help),
             );
             return None;
         };
         if raw.require_digest.is_some() && rule.id.slug() != "unpinned-base-image" {
             self.error(
-                &raw.check,
+                check,
                 format!(
                     "`require-digest` is a parameter of `unpinned-base-image`, not of `{}`",
-                    raw.check.value
+                    check.value
                 ),
                 None,
             );

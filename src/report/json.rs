@@ -75,7 +75,13 @@ struct Suppressed {
 fn finding(f: &Finding) -> JsonFinding<'_> {
     JsonFinding {
         rule: f.rule.as_str(),
-        capability: f.rule.capability().map(|c| c.id()),
+        // Policy-defined rules may name any PSCF capability, not only SPM.
+        capability: f
+            .rule
+            .as_str()
+            .split_once('/')
+            .map(|(c, _)| c)
+            .filter(|c| *c != "pscf-lint"),
         severity: f.severity.as_str(),
         message: &f.message,
         file: f.location.path.as_str(),

@@ -1,6 +1,7 @@
 //! The evaluate stage: each rule family reads the policy and the facts and
 //! returns findings. Rules know nothing about file formats.
 
+pub mod declared;
 pub mod mar;
 pub mod rc;
 pub mod registry;
@@ -71,7 +72,13 @@ impl Context<'_> {
 /// One family of rules: a function from the context to findings.
 type Family = fn(&Context<'_>) -> Vec<Finding>;
 
-const FAMILIES: &[Family] = &[rc::check, rss::check, mar::check, tool::check];
+const FAMILIES: &[Family] = &[
+    rc::check,
+    rss::check,
+    mar::check,
+    declared::check,
+    tool::check,
+];
 
 /// Runs every rule family in parallel; the caller sorts the result.
 pub fn evaluate(ctx: &Context<'_>) -> Vec<Finding> {

@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod cargo;
+pub mod config;
 pub mod content;
 pub mod docker;
 pub mod golang;
@@ -75,6 +76,8 @@ pub struct Environment {
     /// Files whose text the rules need although they are of no known kind
     /// (`file` + `contains` evidence of shared services).
     pub retain: globset::GlobSet,
+    /// Files declarative requirements assert on: parsed into config trees.
+    pub configs: globset::GlobSet,
 }
 
 /// Scans every file and resolves components across files.
@@ -91,6 +94,7 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
         source,
         scanned: result,
         hits,
+        kind: result_kind,
     } in scanned
     {
         let keep = !matches!(result, Scanned::Other)
@@ -126,8 +130,19 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
             }
             Scanned::Problem(p) => facts.problems.push(p),
         }
+        if env.configs.is_match(source.path.as_str()) {
+            match config::parse(&source) {
+                Some(Ok(tree)) => {
+                    facts.configs.insert(source.path.clone(), tree);
+                }
+                Some(Err(problem)) if matches!(result_kind, FileKind::Other) => {
+                    facts.problems.push(problem)
+                }
+                _ => {}
+            }
+        }
         // Other files' text is kept only where it is shown in a snippet.
-        if keep {
+        if keep || env.configs.is_match(source.path.as_str()) {
             sources.insert(source.path.clone(), source);
         }
     }
@@ -202,6 +217,7 @@ struct FileScan {
     source: Arc<SourceFile>,
     scanned: Scanned,
     hits: Vec<ContentHit>,
+    kind: FileKind,
 }
 
 /// Which content checks apply to a file, by its kind and name.
@@ -239,6 +255,7 @@ fn scan_file(file: &DiscoveredFile) -> Option<FileScan> {
             source,
             scanned,
             hits: Vec::new(),
+            kind: file.kind,
         });
     }
     let hits = content::scan(&source, text_class(file));
@@ -250,6 +267,7 @@ fn scan_file(file: &DiscoveredFile) -> Option<FileScan> {
         source,
         scanned,
         hits,
+        kind: file.kind,
     })
 }
 
