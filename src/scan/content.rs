@@ -130,6 +130,40 @@ const PLACEHOLDERS: &[&str] = &[
     "password", "pass", "passwd", "secret", "changeme", "xxx", "xxxx", "pwd", "token", "example",
 ];
 
+/// Literals at least one of which every pattern needs: a file holding
+/// none of them is skipped without running the regex set (most files).
+const REQUIRED_LITERALS: &[&str] = &[
+    "-----BEGIN",
+    "AKIA",
+    "ASIA",
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "xox",
+    "hooks.slack.com",
+    "_live_",
+    "AIza",
+    "npm_",
+    "eyJ",
+    "://",
+    "verify",
+    "rejectUnauthorized",
+    "NODE_TLS_REJECT_UNAUTHORIZED",
+    "InsecureSkipVerify",
+    "danger_accept_invalid_",
+    "curl",
+    "wget",
+    "sslVerify",
+    "GIT_SSL_NO_VERIFY",
+];
+
+static PREFILTER: LazyLock<Option<aho_corasick::AhoCorasick>> =
+    LazyLock::new(|| aho_corasick::AhoCorasick::new(REQUIRED_LITERALS).ok());
+
 static SET: LazyLock<Option<RegexSet>> =
     LazyLock::new(|| RegexSet::new(PATTERNS.iter().map(|p| p.regex)).ok());
 static REGEXES: LazyLock<Vec<Option<Regex>>> =
@@ -206,6 +240,9 @@ pub enum TextClass {
 pub fn scan(source: &SourceFile, class: TextClass) -> Vec<ContentHit> {
     let text = source.text.as_str();
     let mut hits = Vec::new();
+    if PREFILTER.as_ref().is_some_and(|p| !p.is_match(text)) {
+        return hits;
+    }
     if let Some(set) = SET.as_ref() {
         for index in set.matches(text).iter() {
             let (Some(pattern), Some(Some(regex))) = (PATTERNS.get(index), REGEXES.get(index))
@@ -382,6 +419,40 @@ mod tests {
             1
         );
         assert!(hits("registry = \"http://npm.corp.internal/\"", false).is_empty());
+    }
+
+    #[test]
+    fn every_pattern_needs_a_prefilter_literal() {
+        // Each pattern's own test string must pass the prefilter, or the
+        // prefilter would hide real hits.
+        let samples = [
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "AKIA",
+            "ghp_",
+            "github_pat_",
+            "glpat-",
+            "xoxb-",
+            "hooks.slack.com",
+            "sk_live_",
+            "AIza",
+            "npm_",
+            "eyJ",
+            "postgres://a:b@c",
+            "verify=False",
+            "rejectUnauthorized: false",
+            "NODE_TLS_REJECT_UNAUTHORIZED=0",
+            "InsecureSkipVerify: true",
+            "danger_accept_invalid_certs(true)",
+            "curl -k x",
+            "wget --no-check-certificate",
+            "http.sslVerify false",
+            "GIT_SSL_NO_VERIFY=1",
+        ];
+        let p = PREFILTER.as_ref().unwrap_or_else(|| panic!("prefilter"));
+        for sample in samples {
+            assert!(p.is_match(sample), "{sample}");
+        }
+        assert_eq!(samples.len(), PATTERNS.len());
     }
 
     #[test]

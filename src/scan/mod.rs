@@ -82,7 +82,7 @@ pub struct Environment {
 
 /// Scans every file and resolves components across files.
 pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
-    let scanned: Vec<FileScan> = files.par_iter().filter_map(scan_file).collect();
+    let scanned: Vec<FileScan> = files.par_iter().filter_map(|f| scan_file(f, env)).collect();
 
     let mut facts = Facts {
         paths: files.iter().map(|f| f.path.clone()).collect(),
@@ -247,7 +247,7 @@ fn text_class(file: &DiscoveredFile) -> content::TextClass {
     }
 }
 
-fn scan_file(file: &DiscoveredFile) -> Option<FileScan> {
+fn scan_file(file: &DiscoveredFile, env: &Environment) -> Option<FileScan> {
     let parsed = parse_file(file)?;
     let (source, scanned) = parsed;
     if file.kind.is_marker() {
@@ -259,8 +259,15 @@ fn scan_file(file: &DiscoveredFile) -> Option<FileScan> {
         });
     }
     let hits = content::scan(&source, text_class(file));
+    let needed = file.kind != FileKind::Other
+        || !hits.is_empty()
+        || env.retain.is_match(file.path.as_str())
+        || env.configs.is_match(file.path.as_str());
     let source = match content::redacted(&source.text, &hits) {
         Some(masked) => Arc::new(SourceFile::new(source.path.clone(), masked)),
+        // Memory stays bounded by the files that matter, not the tree:
+        // other files' text is dropped as soon as it was checked.
+        None if !needed => Arc::new(SourceFile::new(source.path.clone(), String::new())),
         None => source,
     };
     Some(FileScan {
