@@ -80,6 +80,13 @@ pub fn components(
     root: &Path,
     options: &CheckOptions,
 ) -> Result<Vec<facts::Component>, CheckError> {
+    let (policy, excludes) = prepare(root, options)?;
+    let files = discover::discover(root, &excludes, options.jobs.max(1));
+    Ok(scan::scan(&files, &environment(&policy, options)).components)
+}
+
+/// The policy and the walk's excludes, or why the check cannot run.
+fn prepare(root: &Path, options: &CheckOptions) -> Result<(Policy, Excludes), CheckError> {
     if !root.is_dir() {
         return Err(CheckError::Usage(format!(
             "`{}` is not a directory",
@@ -89,37 +96,28 @@ pub fn components(
     let policy = policy::load(root, options.config.as_deref()).map_err(CheckError::Policy)?;
     let excludes = Excludes::new(&policy.exclude)
         .map_err(|e| CheckError::Usage(format!("exclude globs: {e}")))?;
-    let env = scan::Environment {
+    Ok((policy, excludes))
+}
+
+/// What the scan stage needs from outside the tree and from the policy.
+fn environment(policy: &Policy, options: &CheckOptions) -> scan::Environment {
+    scan::Environment {
         cargo_home: options.cargo_home.clone(),
         retain: policy.retained_files(),
         configs: policy.config_files(),
-    };
-    let files = discover::discover(root, &excludes, options.jobs.max(1));
-    Ok(scan::scan(&files, &env).components)
+    }
 }
 
 /// Lints the repository at `root`.
 pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> {
-    if !root.is_dir() {
-        return Err(CheckError::Usage(format!(
-            "`{}` is not a directory",
-            root.display()
-        )));
-    }
-    let policy = policy::load(root, options.config.as_deref()).map_err(CheckError::Policy)?;
-    let excludes = Excludes::new(&policy.exclude)
-        .map_err(|e| CheckError::Usage(format!("exclude globs: {e}")))?;
+    let (policy, excludes) = prepare(root, options)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
         .map_err(|e| {
             CheckError::Usage(format!("cannot start {} worker threads: {e}", options.jobs))
         })?;
-    let env = scan::Environment {
-        cargo_home: options.cargo_home.clone(),
-        retain: policy.retained_files(),
-        configs: policy.config_files(),
-    };
+    let env = environment(&policy, options);
     let advisories = match policy
         .components
         .as_ref()

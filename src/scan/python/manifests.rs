@@ -100,7 +100,7 @@ pub fn parse_pyproject(source: &SourceFile) -> Result<Manifest, FileProblem> {
     for items in raw.dependency_groups.iter().flat_map(|g| g.values()) {
         for item in items {
             if let GroupItem::Requirement(text) = item.get_ref() {
-                deps.extend(requirement(text, Scope::Dev, item.span()));
+                deps.extend(pep508::declared(text, Scope::Dev, item.span()));
             }
         }
     }
@@ -152,30 +152,8 @@ fn requirement_list<'a>(
     out: &mut Vec<Declared>,
 ) {
     for item in items {
-        out.extend(requirement(item.get_ref(), scope, item.span()));
+        out.extend(pep508::declared(item.get_ref(), scope, item.span()));
     }
-}
-
-fn requirement(text: &str, scope: Scope, span: std::ops::Range<usize>) -> Option<Declared> {
-    let req = pep508::parse(text)?;
-    let source = match req.url {
-        Some(url) if url.starts_with("git+") => Source::Git {
-            url: url.to_owned(),
-            reference: None,
-        },
-        Some(url) if url.starts_with("file:") => Source::Path(url.to_owned()),
-        Some(url) => Source::Url(url.to_owned()),
-        None => Source::Registry(PYPI.to_owned()),
-    };
-    Some(Declared {
-        name: req.name.to_owned(),
-        spec: req.spec.to_owned(),
-        pinned: pep508::exact_pin(req.spec).map(str::to_owned),
-        source,
-        scope,
-        direct: true,
-        span,
-    })
 }
 
 fn table(table: Option<&PoetryTable>, scope: Scope, out: &mut Vec<Declared>) {

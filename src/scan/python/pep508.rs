@@ -1,6 +1,11 @@
 //! Just enough of PEP 508 to identify a requirement: name, version
 //! specifier, direct URL. Markers and extras are accepted and ignored.
 
+use std::ops::Range;
+
+use super::{Declared, PYPI};
+use crate::facts::{Scope, Source};
+
 #[derive(Debug, PartialEq, Eq)]
 pub struct Requirement<'a> {
     pub name: &'a str,
@@ -31,6 +36,35 @@ pub fn parse(text: &str) -> Option<Requirement<'_>> {
         name,
         spec,
         url: None,
+    })
+}
+
+/// A manifest declaration from a PEP 508 requirement string.
+pub fn declared(text: &str, scope: Scope, span: Range<usize>) -> Option<Declared> {
+    let req = parse(text)?;
+    let source = match req.url {
+        Some(url)
+            if ["git+", "hg+", "svn+", "bzr+"]
+                .iter()
+                .any(|p| url.starts_with(p)) =>
+        {
+            Source::Git {
+                url: url.to_owned(),
+                reference: None,
+            }
+        }
+        Some(url) if url.starts_with("file:") => Source::Path(url.to_owned()),
+        Some(url) => Source::Url(url.to_owned()),
+        None => Source::Registry(PYPI.to_owned()),
+    };
+    Some(Declared {
+        name: req.name.to_owned(),
+        spec: req.spec.to_owned(),
+        pinned: exact_pin(req.spec).map(str::to_owned),
+        source,
+        scope,
+        direct: true,
+        span,
     })
 }
 

@@ -2,7 +2,7 @@
 //! VCS and URL requirements, editable installs. pip-compile's `# via`
 //! annotations tell transitive pins from direct ones.
 
-use super::{Declared, Manifest, PYPI, pep508};
+use super::{Declared, Manifest, pep508};
 use crate::facts::{FileProblem, Scope, Source};
 use crate::location::SourceFile;
 
@@ -167,30 +167,7 @@ fn declared(code: &str, scope: Scope, span: std::ops::Range<usize>) -> Option<De
     if editable || code.starts_with('.') || code.starts_with('/') {
         return None; // a local project: the repository's own code
     }
-    let req = pep508::parse(code)?;
-    let source = match req.url {
-        Some(url)
-            if ["git+", "hg+", "svn+", "bzr+"]
-                .iter()
-                .any(|p| url.starts_with(p)) =>
-        {
-            Source::Git {
-                url: url.to_owned(),
-                reference: None,
-            }
-        }
-        Some(url) => Source::Url(url.to_owned()),
-        None => Source::Registry(PYPI.to_owned()),
-    };
-    Some(Declared {
-        name: req.name.to_owned(),
-        spec: req.spec.to_owned(),
-        pinned: pep508::exact_pin(req.spec).map(str::to_owned),
-        source,
-        scope,
-        direct: true,
-        span,
-    })
+    pep508::declared(code, scope, span)
 }
 
 #[cfg(test)]
