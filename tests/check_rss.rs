@@ -104,3 +104,18 @@ fn sarif_describes_policy_defined_rules() {
     let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
     assert!(validator.is_valid(&sarif));
 }
+
+#[test]
+fn every_built_in_service_fires_when_nothing_is_wired() {
+    // fixtures/mar has workflows but no security tooling at all.
+    let (_, report) = check_json("mar", &[]);
+    let missing = rss(&report);
+    #[rustfmt::skip]
+    let expected = vec![
+        t("PSCF-SPM-RSS/dependency-updates", ".github/workflows/ci.yml", 1),
+        t("PSCF-SPM-RSS/sast", ".github/workflows/ci.yml", 1),
+        t("PSCF-SPM-RSS/secret-scanning", ".github/workflows/ci.yml", 1),
+        t("PSCF-SPM-RSS/software-composition-analysis", ".github/workflows/ci.yml", 1),
+    ];
+    assert_eq!(missing, expected);
+}

@@ -140,15 +140,38 @@ struct Instruction {
     args_offset: usize,
 }
 
+/// Heredoc delimiters an instruction opens (`RUN <<EOF`, `COPY <<-"A" <<B`).
+fn heredoc_delimiters(args: &str) -> Vec<String> {
+    args.match_indices("<<")
+        .filter_map(|(i, _)| {
+            let rest = args.get(i + 2..)?.trim_start_matches('-');
+            let word: String = rest
+                .trim_matches(|c| c == '"' || c == '\'')
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            (!word.is_empty()).then_some(word)
+        })
+        .collect()
+}
+
 fn instructions(text: &str) -> Vec<Instruction> {
     let mut out = Vec::new();
     let mut current: Option<Instruction> = None;
+    // Heredoc bodies still to skip, in order: their lines are data.
+    let mut heredocs: Vec<String> = Vec::new();
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
         let start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
         let trimmed = line.trim_start();
+        if let Some(delimiter) = heredocs.first() {
+            if trimmed == delimiter {
+                heredocs.remove(0);
+            }
+            continue;
+        }
         if trimmed.starts_with('#') {
             continue;
         }
@@ -175,8 +198,9 @@ fn instructions(text: &str) -> Vec<Instruction> {
             }
             None => {}
         }
-        if !continues {
-            out.extend(current.take());
+        if !continues && let Some(inst) = current.take() {
+            heredocs = heredoc_delimiters(&inst.args);
+            out.push(inst);
         }
     }
     out.extend(current);
@@ -438,6 +462,16 @@ mod tests {
             Some("x:3.12-slim")
         );
         assert_eq!(interpolate("x:${NOPE}", &vars), None);
+    }
+
+    #[test]
+    fn heredoc_bodies_are_not_instructions() {
+        let text = "FROM alpine:3.20\nRUN <<EOF\nFROM evil:latest\nUSER root\nEOF\nCOPY <<-\"A\" /a\nFROM also:data\nA\nUSER app\n";
+        let source = SourceFile::new(RelPath::new("Dockerfile"), text.to_owned());
+        let (d, c) = parse_dockerfile(&source).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(c.len(), 1);
+        assert_eq!(d.stages[0].users.len(), 1);
+        assert_eq!(d.stages[0].users[0].value, "app");
     }
 
     #[test]
