@@ -437,12 +437,11 @@ fn missing(ctx: &Context<'_>, service: &Service) -> Option<Finding> {
             ),
         ),
     };
-    let mut severity = ctx
+    // The entry's own severity is the default; `rules:` overrides have the
+    // last word, as for every rule.
+    let severity = ctx
         .policy
         .rule_severity(&service.rule, service.severity.unwrap_or(default))?;
-    if let Some(explicit) = service.severity {
-        severity = explicit;
-    }
     let known = known_tool_names(&service.id);
     let tools = match &service.approved {
         Some(list) => format!(" (approved: {})", list.join(", ")),
