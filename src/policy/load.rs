@@ -43,13 +43,7 @@ pub fn load(root: &Path, config: Option<&Path>) -> Result<Policy, PolicyErrors> 
         Some(path) => Origin::File(path),
         None => Origin::Builtin,
     };
-    let mut loader = Loader {
-        root,
-        stack: Vec::new(),
-        seen: HashSet::new(),
-        layers: Vec::new(),
-        errors: Vec::new(),
-    };
+    let mut loader = Loader::new(root);
     loader.load(&origin, None);
     loader.finish()
 }
@@ -58,13 +52,7 @@ pub fn load(root: &Path, config: Option<&Path>) -> Result<Policy, PolicyErrors> 
 /// errors are shown relative to the working directory.
 pub fn load_file(path: &Path) -> Result<Policy, PolicyErrors> {
     let root = Path::new(".");
-    let mut loader = Loader {
-        root,
-        stack: Vec::new(),
-        seen: HashSet::new(),
-        layers: Vec::new(),
-        errors: Vec::new(),
-    };
+    let mut loader = Loader::new(root);
     loader.load(&Origin::File(path.to_path_buf()), None);
     loader.finish()
 }
@@ -91,7 +79,17 @@ struct Reference<'a> {
     entry: &'a yaml::Spanned<String>,
 }
 
-impl Loader<'_> {
+impl<'a> Loader<'a> {
+    fn new(root: &'a Path) -> Self {
+        Loader {
+            root,
+            stack: Vec::new(),
+            seen: HashSet::new(),
+            layers: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
     fn load(&mut self, origin: &Origin, from: Option<Reference<'_>>) {
         let key = canonical(origin);
         if self.stack.contains(&key) {
