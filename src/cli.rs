@@ -355,6 +355,13 @@ fn explain(id: &str) -> i32 {
     out.push_str(&format!("\nWhat: fires when {}.\n", rule.summary));
     out.push_str(&format!("\nWhy: {}\n", rule.rationale));
     out.push_str(&format!("\nHow to fix: {}\n", rule.fix));
+    let category = rule.id.slug();
+    if pscf_lint::rules::rss::is_category(category) {
+        let tools = pscf_lint::rules::rss::known_tool_names(category).join(", ");
+        out.push_str(&format!(
+            "\nKnown tools (restrict with `approved:`): {tools}\n"
+        ));
+    }
     out.push_str("\nPolicy example:\n");
     for line in rule.example.lines() {
         out.push_str(&format!("    {line}\n"));
