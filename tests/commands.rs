@@ -109,5 +109,10 @@ fn example_policies_are_valid() {
 fn explain_lists_the_known_tools_of_a_service_category() {
     let r = run(&["explain", "PSCF-SPM-RSS/sast"]);
     assert_eq!(r.code, 0);
-    assert!(r.stdout.contains("Known tools (restrict with `approved:`): codeql, semgrep, sonarqube"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("Known tools (restrict with `approved:`): codeql, semgrep, sonarqube"),
+        "{}",
+        r.stdout
+    );
 }
