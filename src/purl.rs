@@ -252,7 +252,11 @@ fn split(s: &str) -> Result<(Ecosystem, String, Option<String>), PurlError> {
     let (name_path, version) = match path.get(last_slash..).and_then(|tail| tail.rfind('@')) {
         Some(at) if at > 0 => {
             let at = last_slash + at;
-            (&path[..at], Some(decode(&path[at + 1..])?))
+            let (name, version) = (
+                path.get(..at).unwrap_or(""),
+                path.get(at + 1..).unwrap_or(""),
+            );
+            (name, Some(decode(version)?))
         }
         _ => (path, None),
     };

@@ -65,7 +65,9 @@ fn location_span(source: &SourceFile, loc: &serde_saphyr::Location) -> Range<usi
 /// snippet instead.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
-        Some(i) if message[i..].contains("column") => message[..i].to_owned(),
+        Some(i) if message.get(i..).is_some_and(|tail| tail.contains("column")) => {
+            message.get(..i).unwrap_or(message).to_owned()
+        }
         _ => message.to_owned(),
     }
 }

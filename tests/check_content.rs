@@ -26,6 +26,8 @@ fn content_rules_fire_exactly() {
         t("PSCF-SPM-MAR/insecure-transport", ".npmrc", 1),
         t("PSCF-SPM-MAR/hardcoded-secret", ".npmrc", 2),
         t("PSCF-SPM-MAR/insecure-transport", "config/app.yaml", 2),
+        t("PSCF-SPM-MAR/insecure-transport", "config/registry.yaml", 1),
+        t("PSCF-SPM-MAR/hardcoded-secret", "config/registry.yaml", 1),
         t("PSCF-SPM-MAR/hardcoded-secret", "config/settings.py", 2),
         t("PSCF-SPM-MAR/tls-verification-disabled", "config/settings.py", 6),
         t("PSCF-SPM-MAR/hardcoded-secret", "config/slack.json", 1),
@@ -76,6 +78,8 @@ fn no_output_contains_a_secret_in_clear() {
         format!("{}{}{}", "npm_", "FAKE", "1".repeat(32)),
         format!("{}{}", "xoxb-", "0000000000-FAKEFAKEFAKE"),
         "n0t-a-real-pass".to_owned(),
+        // inside a plain-HTTP URL, which the insecure-transport finding quotes
+        "Sup3rS3cretValue".to_owned(),
         "ZmFrZS1zaWduYXR1cmUtbm90LXJlYWw".to_owned(),
     ];
     for format in ["human", "json", "sarif", "github", "markdown"] {

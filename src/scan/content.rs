@@ -300,6 +300,15 @@ pub fn scan(source: &SourceFile, class: TextClass) -> Vec<ContentHit> {
         }
     }
     hits.sort_by(|a, b| a.location.cmp(&b.location));
+    // What a non-secret hit shows is taken from the masked text, so a URL
+    // or command that contains a secret never shows it (`http://u:pw@h`).
+    if let Some(masked) = redacted(text, &hits) {
+        for hit in hits.iter_mut().filter(|h| !h.masked) {
+            if let Some(shown) = masked.get(hit.location.span.clone()) {
+                hit.shown = shown.to_owned();
+            }
+        }
+    }
     hits
 }
 
@@ -400,6 +409,28 @@ mod tests {
             "never use verify=False".to_owned(),
         );
         assert!(scan(&doc, TextClass::Prose).is_empty());
+    }
+
+    #[test]
+    fn other_hits_never_show_a_secret_they_contain() {
+        let text = format!(
+            "registry: http://deploy:{}@npm.corp.internal/",
+            "Sup3rS3cretValue"
+        );
+        let found = hits(&text, true);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found
+                .iter()
+                .all(|(_, shown)| !shown.contains("Sup3rS3cretValue")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|(_, shown)| shown == "http://deploy:Sup3************@npm.corp.internal/"),
+            "{found:?}"
+        );
     }
 
     #[test]
