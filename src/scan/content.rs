@@ -301,7 +301,7 @@ pub fn scan(source: &SourceFile, class: TextClass) -> Vec<ContentHit> {
     }
     hits.sort_by(|a, b| a.location.cmp(&b.location));
     // What a non-secret hit shows is taken from the masked text, so a URL
-    // or command that contains a secret never shows it (`http://u:pw@h`).
+    // or command that contains a secret never shows it (`http://user:PASSWORD@host`).
     if let Some(masked) = redacted(text, &hits) {
         for hit in hits.iter_mut().filter(|h| !h.masked) {
             if let Some(shown) = masked.get(hit.location.span.clone()) {
@@ -426,9 +426,8 @@ mod tests {
             "{found:?}"
         );
         assert!(
-            found
-                .iter()
-                .any(|(_, shown)| shown == "http://deploy:Sup3************@npm.corp.internal/"),
+            found.iter().any(|(_, shown)| *shown
+                == format!("http://deploy:{}@npm.corp.internal/", "Sup3************")),
             "{found:?}"
         );
     }
