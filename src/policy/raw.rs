@@ -6,7 +6,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use crate::finding::{FailOn, Severity};
-use crate::yaml::{Spanned, SpannedMap};
+use crate::yaml::{Scalar, Spanned, SpannedMap};
 
 /// A pscf-lint policy: a repository's `.pscf-lint.yaml`, or a shared bundle
 /// that other policies extend.
@@ -279,41 +279,9 @@ pub struct RawAssert {
     pub path: Option<Spanned<String>>,
     pub present: Option<bool>,
     #[schemars(with = "Option<serde_json::Value>")]
-    pub equals: Option<AnyScalar>,
+    pub equals: Option<Scalar>,
     #[schemars(with = "Option<Vec<serde_json::Value>>")]
-    pub one_of: Option<Vec<AnyScalar>>,
-}
-
-/// Any YAML scalar, compared as text (`false`, `8080`, `"on"`).
-#[derive(Debug, Clone)]
-pub struct AnyScalar(pub String);
-
-impl<'de> Deserialize<'de> for AnyScalar {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = AnyScalar;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a string, number or boolean")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<AnyScalar, E> {
-                Ok(AnyScalar(v.to_owned()))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<AnyScalar, E> {
-                Ok(AnyScalar(v.to_string()))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<AnyScalar, E> {
-                Ok(AnyScalar(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<AnyScalar, E> {
-                Ok(AnyScalar(v.to_string()))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<AnyScalar, E> {
-                Ok(AnyScalar(v.to_string()))
-            }
-        }
-        d.deserialize_any(V)
-    }
+    pub one_of: Option<Vec<Scalar>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

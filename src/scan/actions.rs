@@ -7,7 +7,6 @@
 //! YAML 1.2: `on:` is a key, never the boolean `true`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
 use serde::Deserialize;
 
@@ -15,7 +14,7 @@ use super::docker::ImageRef;
 use crate::facts::{self, Component, FileProblem, Job, Permissions, Scope, Source, Step, Workflow};
 use crate::location::SourceFile;
 use crate::purl::{Ecosystem, Purl};
-use crate::yaml::{self, Spanned, SpannedMap};
+use crate::yaml::{self, Scalar, Spanned, SpannedMap};
 
 #[derive(Deserialize)]
 struct RawWorkflow {
@@ -66,41 +65,6 @@ struct RawAction {
 struct RawRuns {
     steps: Option<Vec<RawStep>>,
     image: Option<Spanned<String>>,
-}
-
-/// Any YAML scalar, as text (`with:` inputs are strings, numbers or
-/// booleans).
-struct Scalar(String);
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a scalar")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_owned()))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
-                Ok(Scalar(v.to_string()))
-            }
-            fn visit_unit<E>(self) -> Result<Scalar, E> {
-                Ok(Scalar(String::new()))
-            }
-        }
-        d.deserialize_any(V)
-    }
 }
 
 fn problem(source: &SourceFile, e: yaml::YamlError) -> FileProblem {
