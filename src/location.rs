@@ -203,12 +203,6 @@ impl SourceFile {
     pub fn location(&self, span: Range<usize>) -> Location {
         Location::from_span(self.path.clone(), &self.text, &self.index, span)
     }
-
-    /// Location of a parser's 1-based line and column.
-    pub fn location_at(&self, line: u32, column: u32) -> Location {
-        let offset = self.index.offset(&self.text, line, column);
-        self.location(offset..offset)
-    }
 }
 
 #[cfg(test)]

@@ -129,14 +129,6 @@ impl Purl {
             ..self.clone()
         }
     }
-
-    /// The same purl with another version.
-    pub fn with_version(&self, version: Option<&str>) -> Purl {
-        Purl {
-            version: version.map(str::to_owned),
-            ..self.clone()
-        }
-    }
 }
 
 /// PEP 503: runs of `-`, `_` and `.` become one `-`, lower case.
@@ -325,10 +317,6 @@ impl PurlPattern {
 
     pub fn as_str(&self) -> &str {
         &self.text
-    }
-
-    pub fn is_glob(&self) -> bool {
-        matches!(self.name, NameMatcher::Glob(_))
     }
 }
 
