@@ -147,6 +147,32 @@ impl fmt::Display for RuleId {
     }
 }
 
+/// How sure a rule is that a finding is a real problem (SARIF `precision`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// A further place that explains a finding (the manifest line a transitive
+/// dependency comes in through, the `env:` entry a value flows from).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub location: Location,
+    pub message: String,
+}
+
 /// Why a finding does not count against the exit code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Suppression {
@@ -155,9 +181,22 @@ pub enum Suppression {
         reason: String,
         expires: Option<String>,
     },
+    /// Covered by a `pscf-lint: ignore[...]` comment in the scanned file.
+    Inline { reason: String, location: Location },
+    /// Present in the baseline the run was given.
+    Baseline,
 }
 
 impl Suppression {
+    /// The kind reports show: `exception`, `inline` or `baseline`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Suppression::Exception { .. } => "exception",
+            Suppression::Inline { .. } => "inline",
+            Suppression::Baseline => "baseline",
+        }
+    }
+
     pub fn justification(&self) -> String {
         match self {
             Suppression::Exception {
@@ -170,6 +209,10 @@ impl Suppression {
                 reason,
                 expires: None,
             } => reason.clone(),
+            Suppression::Inline { reason, location } => {
+                format!("{reason} (inline suppression at {location})")
+            }
+            Suppression::Baseline => "in the baseline".to_owned(),
         }
     }
 }
@@ -187,9 +230,34 @@ pub struct Finding {
     /// part of the fingerprint.
     pub subject: String,
     pub suppression: Option<Suppression>,
+    /// `None`: the rule's usual precision.
+    pub confidence: Option<Confidence>,
+    /// How a transitive component is reached, outermost first
+    /// (`my-app`, `tracing-subscriber`, `sharded-slab`, `lazy_static`).
+    pub dependency_path: Vec<String>,
+    /// Further locations that explain the finding.
+    pub related: Vec<Related>,
 }
 
 impl Finding {
+    /// A finding with nothing but its rule, severity, message and place;
+    /// the other fields start empty.
+    pub fn new(rule: RuleId, severity: Severity, message: String, location: Location) -> Self {
+        Finding {
+            rule,
+            severity,
+            message,
+            location,
+            component: None,
+            help: None,
+            subject: String::new(),
+            suppression: None,
+            confidence: None,
+            dependency_path: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
     /// A stable 64-bit FNV-1a hash of rule, path and subject, in hex. Line
     /// numbers are left out on purpose so a baseline survives edits above.
     pub fn fingerprint(&self) -> String {
@@ -247,16 +315,14 @@ mod tests {
     fn finding(line: u32) -> Finding {
         let mut location = Location::file(RelPath::new("Cargo.toml"));
         location.line = line;
-        Finding {
-            rule: RuleId::new("PSCF-SPM-RC/banned-component"),
-            severity: Severity::Error,
-            message: "m".into(),
+        let mut f = Finding::new(
+            RuleId::new("PSCF-SPM-RC/banned-component"),
+            Severity::Error,
+            "m".into(),
             location,
-            component: None,
-            help: None,
-            subject: "pkg:cargo/openssl".into(),
-            suppression: None,
-        }
+        );
+        f.subject = "pkg:cargo/openssl".into();
+        f
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod facts;
 pub mod finding;
+pub mod git;
 pub mod govern;
 pub mod inventory;
 pub mod json;

@@ -93,7 +93,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
         help: f.help.as_deref(),
         fingerprint: f.fingerprint(),
         suppressed: f.suppression.as_ref().map(|s| Suppressed {
-            kind: "exception",
+            kind: s.kind(),
             justification: s.justification(),
         }),
     }

@@ -259,7 +259,10 @@ fn result<'a>(f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
             .suppression
             .iter()
             .map(|s| Suppression {
-                kind: "external",
+                kind: match s {
+                    crate::finding::Suppression::Inline { .. } => "inSource",
+                    _ => "external",
+                },
                 justification: s.justification(),
             })
             .collect(),

@@ -17,16 +17,15 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
 
 fn finding(ctx: &Context<'_>, d: &Declared, at: &Location, detail: String) -> Option<Finding> {
     let severity = ctx.policy.rule_severity(&d.rule, d.severity)?;
-    Some(Finding {
-        rule: d.rule.clone(),
+    let mut f = Finding::new(
+        d.rule.clone(),
         severity,
-        message: format!("{} ({detail})", d.message),
-        location: at.clone(),
-        component: None,
-        help: d.help.clone(),
-        subject: format!("{}:{}", at.path, detail),
-        suppression: None,
-    })
+        format!("{} ({detail})", d.message),
+        at.clone(),
+    );
+    f.help = d.help.clone();
+    f.subject = format!("{}:{}", at.path, detail);
+    Some(f)
 }
 
 fn evaluate(ctx: &Context<'_>, d: &Declared) -> Vec<Finding> {

@@ -39,16 +39,12 @@ impl Context<'_> {
         message: String,
     ) -> Option<Finding> {
         let severity = self.policy.rule_severity(&rule.id, rule.default_severity)?;
-        Some(Finding {
-            rule: rule.id.clone(),
+        Some(Finding::new(
+            rule.id.clone(),
             severity,
             message,
-            location: location.clone(),
-            component: None,
-            help: None,
-            subject: String::new(),
-            suppression: None,
-        })
+            location.clone(),
+        ))
     }
 
     /// As [`Context::finding`], about a component.

@@ -448,16 +448,15 @@ fn missing(ctx: &Context<'_>, service: &Service) -> Option<Finding> {
         None if !known.is_empty() => format!(" (known: {})", known.join(", ")),
         None => String::new(),
     };
-    Some(Finding {
-        rule: service.rule.clone(),
+    let mut f = Finding::new(
+        service.rule.clone(),
         severity,
-        message: format!("{name} is not wired in{tools}"),
+        format!("{name} is not wired in{tools}"),
         location,
-        component: None,
-        help: Some(help),
-        subject: service.id.clone(),
-        suppression: None,
-    })
+    );
+    f.help = Some(help);
+    f.subject = service.id.clone();
+    Some(f)
 }
 
 /// Dependabot's name for an ecosystem pscf-lint found components of.
