@@ -68,6 +68,10 @@ struct CheckArgs {
     /// Policy file to use instead of .pscf-lint.yaml at the repository root.
     #[arg(long, short = 'c', value_name = "FILE")]
     config: Option<PathBuf>,
+    /// The organisation's policy: applied first; the repository's config may
+    /// tighten it, but relax it only where its `allow:` says.
+    #[arg(long, value_name = "FILE", env = "PSCF_LINT_TRUSTED_POLICY")]
+    trusted_policy: Option<PathBuf>,
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -186,6 +190,7 @@ fn fail(message: &str) -> i32 {
 fn check(args: CheckArgs, today: Date) -> i32 {
     let mut options = CheckOptions::new(today);
     options.config = args.config.clone();
+    options.trusted_policy = args.trusted_policy.clone();
     if let Some(jobs) = args.jobs {
         options.jobs = jobs.max(1);
     }

@@ -7,10 +7,12 @@ use jiff::civil::Date;
 use crate::finding::{Finding, Suppression};
 use crate::policy::{Exception, Policy};
 use crate::rules::Context;
-use crate::rules::tool::{EXPIRED_EXCEPTION, UNUSED_EXCEPTION};
+use crate::rules::tool::{EXPIRED_EXCEPTION, POLICY_WEAKENED, UNUSED_EXCEPTION};
 
 fn covers(exception: &Exception, finding: &Finding) -> bool {
-    exception.rule.matches(&finding.rule)
+    // What the repository's config relaxed is always shown.
+    finding.rule != POLICY_WEAKENED.id
+        && exception.rule.matches(&finding.rule)
         && exception
             .purl
             .as_ref()

@@ -9,6 +9,7 @@ pub mod advisories;
 pub mod capabilities;
 pub mod diagnostic;
 pub mod discover;
+pub mod escape;
 pub mod facts;
 pub mod finding;
 pub mod git;
@@ -39,6 +40,9 @@ use crate::rules::Context;
 pub struct CheckOptions {
     /// A policy file to use instead of the one found at the root.
     pub config: Option<PathBuf>,
+    /// The organisation's policy: applied first, and what the repository's
+    /// config may relax is limited to what it allows.
+    pub trusted_policy: Option<PathBuf>,
     /// Worker threads (walk, scan and rules); output is the same for any.
     pub jobs: usize,
     /// The date sunsets and exception expiries are compared with.
@@ -53,6 +57,7 @@ impl CheckOptions {
     pub fn new(today: Date) -> Self {
         CheckOptions {
             config: None,
+            trusted_policy: None,
             jobs: std::thread::available_parallelism().map_or(1, usize::from),
             today,
             fail_on: None,
@@ -94,7 +99,11 @@ fn prepare(root: &Path, options: &CheckOptions) -> Result<(Policy, Excludes), Ch
             root.display()
         )));
     }
-    let policy = policy::load(root, options.config.as_deref()).map_err(CheckError::Policy)?;
+    let request = policy::Request {
+        config: options.config.as_deref(),
+        trusted: options.trusted_policy.as_deref(),
+    };
+    let policy = policy::load(root, request).map_err(CheckError::Policy)?;
     let excludes = Excludes::new(&policy.exclude)
         .map_err(|e| CheckError::Usage(format!("exclude globs: {e}")))?;
     Ok((policy, excludes))

@@ -3,10 +3,13 @@
 //! merge them into one [`Policy`]. Errors point at the policy file, line and
 //! column.
 
+mod confine;
 mod error;
 mod load;
+mod merge;
 pub mod raw;
 mod validate;
+mod weaken;
 
 use std::sync::Arc;
 
@@ -14,8 +17,12 @@ use globset::{Glob, GlobMatcher};
 use jiff::civil::Date;
 
 pub use error::{PolicyError, PolicyErrors};
-pub use load::{BUILTIN_NAME, CONFIG_NAMES, builtin_text, discover_config, load, load_file};
+pub use load::{
+    BUILTIN_NAME, CONFIG_NAMES, MAX_EXTENDS_DEPTH, MAX_POLICY_BYTES, MAX_POLICY_FILES, Request,
+    Trust, builtin_text, discover_config, load, load_file,
+};
 pub use raw::{Mode, Permission, UnknownLicense};
+pub use weaken::{Allowance, Weakening, WeakeningKind};
 
 use crate::finding::{FailOn, RuleId, Severity};
 use crate::location::{Location, SourceFile};
@@ -31,6 +38,9 @@ pub struct Policy {
     /// `None` when no loaded policy says anything about components.
     pub components: Option<ComponentPolicy>,
     pub rules: Vec<RuleOverride>,
+    /// The overrides of trusted files only: what decides the severity of
+    /// `pscf-lint/policy-weakened`, which the repository cannot silence.
+    pub trusted_rules: Vec<RuleOverride>,
     /// Built-in MAR checks the policy requires, in merge order.
     pub requirements: Vec<Requirement>,
     /// Shared security services, one per id (a later file's entry replaces
@@ -39,6 +49,9 @@ pub struct Policy {
     /// The organisation's own requirements, one per rule id.
     pub declared: Vec<Declared>,
     pub exceptions: Vec<Exception>,
+    /// What the repository's own config relaxed (or tried to, and was
+    /// refused), for `pscf-lint/policy-weakened`.
+    pub weakenings: Vec<Weakening>,
     /// The policy files loaded, in merge order (for snippets in reports).
     pub sources: Vec<Arc<SourceFile>>,
 }
@@ -214,6 +227,8 @@ pub enum PathTest {
 pub struct Requirement {
     pub rule: RuleId,
     pub require_digest: bool,
+    /// The entry in its policy file.
+    pub location: Location,
 }
 
 #[derive(Debug, Clone)]
@@ -221,6 +236,8 @@ pub struct RuleOverride {
     pub selector: RuleSelector,
     pub severity: Option<Severity>,
     pub enabled: Option<bool>,
+    /// The key in its policy file.
+    pub location: Location,
 }
 
 #[derive(Debug)]
@@ -288,26 +305,29 @@ impl Policy {
     }
 
     /// The effective severity of a rule, or `None` when it is switched off.
-    /// Glob overrides apply first, then exact ids; within each, later wins.
     pub fn rule_severity(&self, id: &RuleId, default: Severity) -> Option<Severity> {
-        let mut severity = default;
-        let mut enabled = true;
-        let globs = self
-            .rules
-            .iter()
-            .filter(|o| matches!(o.selector, RuleSelector::Glob { .. }));
-        let exact = self
-            .rules
-            .iter()
-            .filter(|o| matches!(o.selector, RuleSelector::Exact(_)));
-        for o in globs.chain(exact).filter(|o| o.selector.matches(id)) {
-            if let Some(s) = o.severity {
-                severity = s;
-            }
-            if let Some(e) = o.enabled {
-                enabled = e;
-            }
-        }
-        enabled.then_some(severity)
+        severity_under(&self.rules, id, default)
     }
+}
+
+/// A rule's severity under a list of overrides: glob overrides apply
+/// first, then exact ids; within each, later wins.
+pub fn severity_under(rules: &[RuleOverride], id: &RuleId, default: Severity) -> Option<Severity> {
+    let mut severity = default;
+    let mut enabled = true;
+    let globs = rules
+        .iter()
+        .filter(|o| matches!(o.selector, RuleSelector::Glob { .. }));
+    let exact = rules
+        .iter()
+        .filter(|o| matches!(o.selector, RuleSelector::Exact(_)));
+    for o in globs.chain(exact).filter(|o| o.selector.matches(id)) {
+        if let Some(s) = o.severity {
+            severity = s;
+        }
+        if let Some(e) = o.enabled {
+            enabled = e;
+        }
+    }
+    enabled.then_some(severity)
 }

@@ -20,14 +20,16 @@ pub struct PolicyFile {
     #[schemars(with = "Option<Vec<String>>")]
     pub extends: Option<Vec<Spanned<String>>>,
     /// The lowest severity that fails the check (exit code 1).
-    pub fail_on: Option<FailOn>,
+    #[schemars(with = "Option<FailOn>")]
+    pub fail_on: Option<Spanned<FailOn>>,
     /// Globs of repository paths (relative to the root) not to scan.
     #[schemars(with = "Option<Vec<String>>")]
     pub exclude: Option<Vec<Spanned<String>>>,
     /// The product this repository builds (PSCF-SPM-POM).
     pub product: Option<RawProduct>,
     /// The component catalogue (PSCF-SPM-RC).
-    pub components: Option<RawComponents>,
+    #[schemars(with = "Option<RawComponents>")]
+    pub components: Option<Spanned<RawComponents>>,
     /// Severity and on/off overrides, keyed by rule id or glob
     /// (`PSCF-SPM-RC/*`).
     pub rules: Option<SpannedMap<RawRuleOverride>>,
@@ -43,6 +45,14 @@ pub struct PolicyFile {
     /// Governed exceptions: findings accepted for a reason, until a date.
     #[schemars(with = "Option<Vec<RawException>>")]
     pub exceptions: Option<Vec<Spanned<RawException>>>,
+    /// Only read from the trusted policy (`--trusted-policy`): what the
+    /// repository's own config may relax. Each entry is a class —
+    /// `exceptions`, `severity-lower`, `disable-rules`, `exclude`,
+    /// `fail-on` — or a rule id or glob whose rules the repository may
+    /// relax in any of these ways. Anything else it relaxes is refused and
+    /// reported as `pscf-lint/policy-weakened`.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub allow: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

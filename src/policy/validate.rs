@@ -11,22 +11,24 @@ use jiff::civil::Date;
 
 use super::raw::{self, PolicyFile};
 use super::{
-    Assertion, Banned, Declared, Deprecated, Evidence, Exception, PathSegment, PathTest,
+    Allowance, Assertion, Banned, Declared, Deprecated, Evidence, Exception, PathSegment, PathTest,
     PolicyError, Product, Recommended, Requirement, RuleOverride, RuleSelector, Service,
-    UnknownLicense,
+    UnknownLicense, WeakeningKind,
 };
 use crate::finding::{Capability, FailOn, RuleId};
-use crate::location::SourceFile;
+use crate::location::{Location, SourceFile};
 use crate::purl::{Purl, PurlPattern};
 use crate::rules::registry;
 use crate::version::VersionRange;
 use crate::yaml::{self, Spanned};
 
-/// One policy file's validated content, before merging.
+/// One policy file's validated content, before merging. Entries a
+/// repository's config may use to relax the gate keep their location, for
+/// `pscf-lint/policy-weakened`.
 #[derive(Default)]
 pub struct Layer {
-    pub fail_on: Option<FailOn>,
-    pub exclude: Vec<Glob>,
+    pub fail_on: Option<(FailOn, Location)>,
+    pub exclude: Vec<(Glob, Location)>,
     pub product: Option<Product>,
     pub components: Option<ComponentsLayer>,
     pub rules: Vec<RuleOverride>,
@@ -34,10 +36,14 @@ pub struct Layer {
     pub declared: Vec<Declared>,
     pub services: Vec<Service>,
     pub exceptions: Vec<Exception>,
+    /// `allow:` (honoured only from trusted files).
+    pub allow: Vec<Allowance>,
 }
 
 #[derive(Default)]
 pub struct ComponentsLayer {
+    /// The `components:` key, for findings about what this layer relaxes.
+    pub location: Option<Location>,
     pub mode: Option<raw::Mode>,
     pub recommended: Vec<Recommended>,
     pub deprecated: Vec<Deprecated>,
@@ -53,8 +59,11 @@ pub struct ComponentsLayer {
 
 struct Validator<'a> {
     source: &'a Arc<SourceFile>,
-    /// The directory relative paths in this file are resolved against.
+    /// The directory relative paths in this file are resolved against
+    /// (relative to `confined` when that is set).
     base: &'a Path,
+    /// For a repository's own file: the root its paths must stay inside.
+    confined: Option<&'a Path>,
     errors: Vec<PolicyError>,
 }
 
@@ -62,39 +71,51 @@ pub fn validate(
     file: PolicyFile,
     source: &Arc<SourceFile>,
     base: &Path,
+    confined: Option<&Path>,
 ) -> Result<Layer, Vec<PolicyError>> {
     let mut v = Validator {
         source,
         base,
+        confined,
         errors: Vec::new(),
     };
     let (mut checks, mut declared) = (Vec::new(), Vec::new());
     for entry in file.requirements.into_iter().flatten() {
         match entry.value.check.is_some() {
-            true => checks.extend(v.requirement(entry.value)),
+            true => {
+                let location = v.location(&entry);
+                checks.extend(v.requirement(entry.value, location));
+            }
             false => declared.extend(v.declared(entry)),
         }
     }
     let layer = Layer {
-        fail_on: file.fail_on,
+        fail_on: file.fail_on.as_ref().map(|f| (f.value, v.location(f))),
         exclude: file
             .exclude
             .iter()
             .flatten()
-            .filter_map(|g| v.path_glob(g))
+            .filter_map(|g| Some((v.path_glob(g)?, v.location(g))))
             .collect(),
         product: file.product.map(|p| v.product(p)),
-        components: file.components.map(|c| v.components(c)),
+        components: file.components.map(|c| {
+            let location = v.location(&c);
+            let mut layer = v.components(c.value);
+            layer.location = Some(location);
+            layer
+        }),
         rules: file
             .rules
             .map(|m| m.0)
             .into_iter()
             .flatten()
             .filter_map(|(key, o)| {
+                let location = v.location(&key);
                 v.rule_selector(&key).map(|selector| RuleOverride {
                     selector,
                     severity: o.severity,
                     enabled: o.enabled,
+                    location,
                 })
             })
             .collect(),
@@ -112,6 +133,12 @@ pub fn validate(
             .flatten()
             .filter_map(|e| v.exception(e))
             .collect(),
+        allow: file
+            .allow
+            .iter()
+            .flatten()
+            .filter_map(|a| v.allowance(a))
+            .collect(),
     };
     if v.errors.is_empty() {
         return Ok(layer);
@@ -123,6 +150,40 @@ pub fn validate(
 impl Validator<'_> {
     fn span<T>(&self, value: &Spanned<T>) -> Range<usize> {
         yaml::span(value, self.source)
+    }
+
+    /// Where a value is, as a finding location (a mapping's span is empty
+    /// at its start: its whole first line then).
+    fn location<T>(&self, value: &Spanned<T>) -> Location {
+        let span = self.span(value);
+        if !span.is_empty() {
+            return self.source.location(span);
+        }
+        let line = self.source.location(span.start..span.start).line;
+        let end = self.source.index.line_span(&self.source.text, line).end;
+        self.source.location(span.start..end.max(span.start))
+    }
+
+    fn allowance(&mut self, value: &Spanned<String>) -> Option<Allowance> {
+        if let Some(class) = WeakeningKind::from_name(&value.value) {
+            return Some(Allowance::Class(class));
+        }
+        let names: Vec<&str> = WeakeningKind::ALLOWABLE.iter().map(|k| k.name()).collect();
+        if !value.value.contains('/') {
+            self.error(
+                value,
+                format!(
+                    "`{}` is neither a class of relaxation nor a rule id",
+                    value.value
+                ),
+                Some(&format!(
+                    "classes: {}; or a rule id or glob such as `PSCF-SPM-MAR/*`",
+                    names.join(", ")
+                )),
+            );
+            return None;
+        }
+        self.rule_selector(value).map(Allowance::Rules)
     }
 
     fn error<T>(&mut self, at: &Spanned<T>, message: String, help: Option<&str>) {
@@ -272,6 +333,7 @@ impl Validator<'_> {
         };
         let advisories = c.advisories.and_then(|a| self.advisory_dir(&a.osv));
         ComponentsLayer {
+            location: None,
             advisories,
             mode: c.mode,
             recommended,
@@ -287,7 +349,25 @@ impl Validator<'_> {
     }
 
     fn advisory_dir(&mut self, value: &Spanned<String>) -> Option<PathBuf> {
-        let path = self.base.join(&value.value);
+        let path = match self.confined {
+            // A repository's config may only point inside the repository.
+            Some(root) => {
+                match super::confine::normalise(&self.base.join(&value.value)).and_then(|rel| {
+                    super::confine::resolve(root, &rel, super::confine::Want::FileOrDir)
+                }) {
+                    Ok(path) => path,
+                    Err(why) => {
+                        self.error(
+                        value,
+                        format!("cannot use this OSV database: {why}"),
+                        Some("a repository's config names an OSV directory or .zip inside the repository; an organisation's database outside it goes in the trusted policy (`--trusted-policy`)"),
+                    );
+                        return None;
+                    }
+                }
+            }
+            None => self.base.join(&value.value),
+        };
         let is_zip = value.value.ends_with(".zip") && path.is_file();
         if path.is_dir() || is_zip {
             return Some(path);
@@ -689,7 +769,7 @@ impl Validator<'_> {
         Some(segments)
     }
 
-    fn requirement(&mut self, raw: raw::RawRequirement) -> Option<Requirement> {
+    fn requirement(&mut self, raw: raw::RawRequirement, location: Location) -> Option<Requirement> {
         let check = raw.check.as_ref()?;
         if raw.id.is_some() || raw.files.is_some() || raw.assertion.is_some() {
             self.error(check, "an entry is either a built-in `check` or a requirement with `id`, `files` and `assert`, not both".to_owned(), None);
@@ -730,6 +810,7 @@ impl Validator<'_> {
         Some(Requirement {
             rule: rule.id.clone(),
             require_digest: raw.require_digest.unwrap_or(false),
+            location,
         })
     }
 
@@ -777,11 +858,7 @@ impl Validator<'_> {
     }
 
     fn exception(&mut self, e: Spanned<raw::RawException>) -> Option<Exception> {
-        // A mapping's span is empty at its start: point at its whole first line.
-        let start = self.span(&e).start;
-        let line = self.source.location(start..start).line;
-        let end = self.source.index.line_span(&self.source.text, line).end;
-        let location = self.source.location(start..end.max(start));
+        let location = self.location(&e);
         let raw = e.value;
         let rule = self.rule_selector(&raw.rule);
         let purl = match &raw.purl {

@@ -42,16 +42,73 @@ pub const UNUSED_EXCEPTION: RuleInfo = RuleInfo {
     example: "exceptions:\n  - rule: PSCF-SPM-RC/deprecated-component\n    purl: pkg:cargo/atty\n    reason: removed with the CLI rewrite, SEC-150",
 };
 
+pub const POLICY_WEAKENED: RuleInfo = RuleInfo {
+    id: RuleId::new("pscf-lint/policy-weakened"),
+    default_severity: Severity::Note,
+    summary: "the repository's own config relaxes the policy (switches a rule off, lowers a severity, adds an exception or exclude, raises `fail-on`, or does not extend the built-in bundle); with `--trusted-policy`, what that policy does not allow is refused",
+    rationale: "In a pull-request gate the repository's `.pscf-lint.yaml` is written by the pull request. Without this finding a pull request could silence the gate in its own config and pass with no trace. The repository's config cannot change this rule's severity, and exceptions do not cover it.",
+    fix: "Review the change as you would a change to the gate itself. An organisation that wants to decide what repositories may relax passes its policy with `--trusted-policy` and lists what it allows under `allow:`.",
+    example: "# the organisation's trusted policy\nextends: [builtin:pscf-spm]\nallow:\n  - exceptions\n  - \"PSCF-SPM-MAR/insecure-transport\"",
+};
+
 pub const RULES: &[RuleInfo] = &[
     PARSE_ERROR,
     FILE_SKIPPED,
     EXPIRED_EXCEPTION,
     UNUSED_EXCEPTION,
+    POLICY_WEAKENED,
 ];
 
-/// Findings for files that could not be read. (Exception findings are made
-/// by the govern stage, which knows which exceptions matched.)
+/// Findings for files that could not be read and for what the
+/// repository's config relaxed. (Exception findings are made by the govern
+/// stage, which knows which exceptions matched.)
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
+    let mut out = weakened(ctx);
+    out.extend(problems(ctx));
+    out
+}
+
+/// One finding per relaxation, at its config entry. Its severity comes from
+/// trusted files only: the repository cannot silence its own report.
+fn weakened(ctx: &Context<'_>) -> Vec<Finding> {
+    let Some(severity) = crate::policy::severity_under(
+        &ctx.policy.trusted_rules,
+        &POLICY_WEAKENED.id,
+        POLICY_WEAKENED.default_severity,
+    ) else {
+        return Vec::new();
+    };
+    ctx.policy
+        .weakenings
+        .iter()
+        .map(|w| {
+            let message = if w.refused {
+                format!(
+                    "the repository's config {}; refused: the trusted policy does not allow `{}` here",
+                    w.what,
+                    w.kind.name()
+                )
+            } else {
+                format!("the repository's config {}", w.what)
+            };
+            let mut f = Finding::new(
+                POLICY_WEAKENED.id.clone(),
+                severity,
+                message,
+                w.location.clone(),
+            );
+            f.subject = format!("{} {}", w.kind.name(), w.what);
+            f.help = Some(if w.refused {
+                "the relaxation was not applied; ask the policy's owners to allow it in the trusted policy, or fix the findings instead".to_owned()
+            } else {
+                "a reviewer should confirm this relaxation of the gate; with `--trusted-policy` the organisation decides what a repository may relax".to_owned()
+            });
+            f
+        })
+        .collect()
+}
+
+fn problems(ctx: &Context<'_>) -> Vec<Finding> {
     ctx.facts
         .problems
         .iter()

@@ -1,0 +1,150 @@
+//! Merging validated layers into one [`Policy`], in load order: scalars and
+//! map keys override, lists append. A repository's own layer is first
+//! checked for what it relaxes ([`super::weaken`]); with a trusted policy,
+//! what that policy does not allow is removed before the merge.
+
+use super::load::{Loaded, Trust};
+use super::validate::{ComponentsLayer, Layer};
+use super::weaken::{self, Allowance, Weakening, WeakeningKind};
+use super::{ComponentPolicy, LicensePolicy, Policy, Product};
+
+/// The policy of one run from its layers, in merge order.
+pub fn merge_all(layers: Vec<Loaded>, trusted_given: bool) -> Policy {
+    let mut policy = Policy::default();
+    let mut allow: Vec<Allowance> = Vec::new();
+    if !layers.iter().any(|l| l.trust == Trust::Trusted)
+        && let Some(first) = layers.first()
+    {
+        let head = first.source.index.line_span(&first.source.text, 1);
+        policy.weakenings.push(Weakening {
+            kind: WeakeningKind::DropBuiltin,
+            location: first.source.location(head),
+            what: format!(
+                "does not extend `{}`, so none of the built-in rules apply unless it lists them",
+                super::BUILTIN_NAME
+            ),
+            rules: Vec::new(),
+            refused: false,
+        });
+    }
+    for Loaded {
+        mut layer,
+        source,
+        trust,
+    } in layers
+    {
+        match trust {
+            Trust::Trusted => {
+                allow.append(&mut layer.allow);
+                policy.trusted_rules.extend(layer.rules.iter().cloned());
+            }
+            Trust::Repository => {
+                // A repository cannot grant itself anything.
+                layer.allow.clear();
+                let mut refused = Vec::new();
+                for (entry, mut weakening) in weaken::find(&policy, &layer) {
+                    if trusted_given && !weaken::permitted(&allow, &weakening) {
+                        weakening.refused = true;
+                        refused.push(entry);
+                    }
+                    policy.weakenings.push(weakening);
+                }
+                weaken::remove(&mut layer, refused);
+            }
+        }
+        merge(&mut policy, layer);
+        policy.sources.push(source);
+    }
+    policy
+}
+
+/// Applies one layer on top of the policy so far: scalars and map keys
+/// override, lists append.
+fn merge(policy: &mut Policy, layer: Layer) {
+    if let Some((fail_on, _)) = layer.fail_on {
+        policy.fail_on = fail_on;
+    }
+    policy
+        .exclude
+        .extend(layer.exclude.into_iter().map(|(glob, _)| glob));
+    if let Some(p) = layer.product {
+        merge_product(&mut policy.product, p);
+    }
+    if let Some(c) = layer.components {
+        merge_components(
+            policy
+                .components
+                .get_or_insert_with(ComponentPolicy::default),
+            c,
+        );
+    }
+    policy.rules.extend(layer.rules);
+    policy.requirements.extend(layer.requirements);
+    for declared in layer.declared {
+        match policy.declared.iter_mut().find(|d| d.rule == declared.rule) {
+            Some(existing) => *existing = declared,
+            None => policy.declared.push(declared),
+        }
+    }
+    for service in layer.services {
+        match policy.services.iter_mut().find(|s| s.id == service.id) {
+            Some(existing) => *existing = service,
+            None => policy.services.push(service),
+        }
+    }
+    policy.exceptions.extend(layer.exceptions);
+}
+
+fn merge_product(into: &mut Product, p: Product) {
+    let Product {
+        name,
+        description,
+        owner,
+        lifecycle,
+        contact,
+        end_of_life,
+    } = p;
+    into.name = name.or(into.name.take());
+    into.description = description.or(into.description.take());
+    into.owner = owner.or(into.owner.take());
+    into.lifecycle = lifecycle.or(into.lifecycle.take());
+    into.contact = contact.or(into.contact.take());
+    into.end_of_life = end_of_life.or(into.end_of_life.take());
+}
+
+fn merge_components(into: &mut ComponentPolicy, c: ComponentsLayer) {
+    if let Some(mode) = c.mode {
+        into.mode = mode;
+    }
+    into.recommended.extend(c.recommended);
+    into.deprecated.extend(c.deprecated);
+    into.banned.extend(c.banned);
+    if c.license_allow.is_some() || c.license_unknown.is_some() {
+        let licenses = into.licenses.get_or_insert_with(|| LicensePolicy {
+            allow: Vec::new(),
+            unknown: None,
+        });
+        licenses.allow.extend(c.license_allow.into_iter().flatten());
+        if c.license_unknown.is_some() {
+            licenses.unknown = c.license_unknown;
+        }
+    }
+    if let Some(git) = c.git {
+        into.sources.git = git;
+    }
+    if let Some(path) = c.path {
+        into.sources.path = path;
+    }
+    if let Some(url) = c.url {
+        into.sources.url = url;
+    }
+    if c.advisories.is_some() {
+        into.advisories = c.advisories;
+    }
+    if let Some(registries) = c.registries {
+        into.sources
+            .registries
+            .get_or_insert_with(Vec::new)
+            .extend(registries);
+    }
+}
