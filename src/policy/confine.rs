@@ -16,7 +16,7 @@ pub fn resolve(root: &Path, rel: &Path, want: Want) -> Result<PathBuf, String> {
     for (i, part) in normal.components().enumerate() {
         path.push(part);
         let meta = std::fs::symlink_metadata(&path)
-            .map_err(|e| format!("cannot read `{}`: {}", normal.display(), io_reason(&e)))?;
+            .map_err(|e| format!("`{}`: {}", normal.display(), io_reason(&e)))?;
         if meta.file_type().is_symlink() {
             return Err(format!(
                 "`{}` is reached through a symlink; files the repository's config names must not be symlinks",

@@ -426,7 +426,7 @@ impl Loader {
             }
             Origin::Inside(rel) => (
                 confine::resolve(&self.root_canon, rel, Want::File)
-                    .map_err(|m| format!("cannot use policy `{display}`: {m}"))?,
+                    .map_err(|m| format!("cannot read policy {m}"))?,
                 true,
             ),
             // What the user named may be a pipe (`--config <(...)`); what a
@@ -533,6 +533,15 @@ static POLICY_KEYS: LazyLock<Vec<String>> = LazyLock::new(|| {
         .unwrap_or_default()
 });
 
+/// A policy key, or a misspelling of one (which then gets a "did you
+/// mean" from the typed parse).
+fn near_policy_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    POLICY_KEYS
+        .iter()
+        .any(|known| crate::rules::registry::edit_distance(&key, known) <= 2)
+}
+
 /// Whether a file looks like a policy: empty, or a YAML mapping with at
 /// least one policy key. The error never quotes the file.
 fn policy_shaped(source: &SourceFile) -> Result<(), String> {
@@ -545,7 +554,7 @@ fn policy_shaped(source: &SourceFile) -> Result<(), String> {
     }
     let name = crate::escape::inline(source.path.as_str()).into_owned();
     match yaml::from_source::<yaml::SpannedMap<serde::de::IgnoredAny>>(source) {
-        Ok(map) if map.0.iter().any(|(k, _)| POLICY_KEYS.contains(&k.value)) => Ok(()),
+        Ok(map) if map.0.iter().any(|(k, _)| near_policy_key(&k.value)) => Ok(()),
         Ok(_) => Err(format!(
             "`{name}` is not a pscf-lint policy: none of its top-level keys is a policy key"
         )),
