@@ -283,7 +283,10 @@ fn render(report: &Report, format: Format, color: bool, quiet: bool) -> String {
             .map(|f| {
                 format!(
                     "{}: {}[{}]: {}\n",
-                    f.location, f.severity, f.rule, f.message
+                    report.display_location(&f.location),
+                    f.severity,
+                    f.rule,
+                    pscf_lint::escape::inline(&f.message)
                 )
             })
             .collect(),

@@ -7,7 +7,8 @@ use std::sync::Mutex;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
-use crate::location::RelPath;
+use crate::facts::FileProblem;
+use crate::location::{Location, RelPath};
 
 /// The kinds of input file the scanners read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -43,6 +44,37 @@ impl FileKind {
     /// Kinds whose presence is the fact: they are noted, never read.
     pub fn is_marker(self) -> bool {
         matches!(self, FileKind::RustBinary | FileKind::GoSum)
+    }
+
+    /// Kinds whose loss hides the most: a workflow or a lockfile that cannot
+    /// be read makes its problem an error by default, not a warning.
+    pub fn is_critical(self) -> bool {
+        matches!(
+            self,
+            FileKind::Workflow
+                | FileKind::ActionManifest
+                | FileKind::CargoLock
+                | FileKind::PackageLock
+                | FileKind::PnpmLock
+                | FileKind::YarnLock
+                | FileKind::PoetryLock
+                | FileKind::UvLock
+                | FileKind::PipfileLock
+        )
+    }
+
+    pub fn is_lockfile(self) -> bool {
+        matches!(
+            self,
+            FileKind::CargoLock
+                | FileKind::PackageLock
+                | FileKind::PnpmLock
+                | FileKind::YarnLock
+                | FileKind::PoetryLock
+                | FileKind::UvLock
+                | FileKind::PipfileLock
+                | FileKind::GoSum
+        )
     }
 }
 
@@ -138,16 +170,84 @@ fn classifier() -> (GlobSet, Vec<FileKind>) {
     (builder.build().unwrap_or_else(|_| GlobSet::empty()), kinds)
 }
 
-/// Walks `root` once, in parallel, honouring `.gitignore` (also outside a git
-/// checkout), never following symlinks, and returns the classified files in
-/// path order.
-pub fn discover(root: &Path, excludes: &Excludes, threads: usize) -> Vec<DiscoveredFile> {
-    let (classes, kinds) = classifier();
-    let found = Mutex::new(Vec::new());
+/// What the walk found: the files to scan, and those it could not take.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<DiscoveredFile>,
+    /// Entries that would be scanned but cannot be: unreadable directories,
+    /// names that are not UTF-8, special files of a known kind.
+    pub problems: Vec<(FileKind, FileProblem)>,
+}
+
+/// The classifier, once per walk.
+struct Classes {
+    set: GlobSet,
+    kinds: Vec<FileKind>,
+}
+
+impl Classes {
+    fn new() -> Self {
+        let (set, kinds) = classifier();
+        Classes { set, kinds }
+    }
+
+    fn kind(&self, path: &str) -> FileKind {
+        self.set
+            .matches(path)
+            .first()
+            .and_then(|&index| self.kinds.get(index).copied())
+            .unwrap_or(FileKind::Other)
+    }
+}
+
+/// A repository-relative path from a walked path, faithfully: components
+/// joined with `/` (a `\` in a Unix file name stays), or `None` when a
+/// component is not UTF-8 (a lossy name could collide with another file's).
+fn rel_path(relative: &Path) -> Option<RelPath> {
+    let mut parts = Vec::new();
+    for part in relative.components() {
+        match part {
+            std::path::Component::Normal(p) => parts.push(p.to_str()?),
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(RelPath::from_components(&parts))
+}
+
+fn skipped(kind: FileKind, path: RelPath, reason: String) -> (FileKind, FileProblem) {
+    (
+        kind,
+        FileProblem::Skipped {
+            location: Location::file(path),
+            reason,
+        },
+    )
+}
+
+/// Walks `root` once, in parallel, never following symlinks, and returns
+/// the classified files in path order.
+///
+/// `tracked` is what the git index lists under `root` (relative to it):
+/// those files are scanned whatever `.gitignore` or `.ignore` say — a pull
+/// request writes its own ignore files, and must not hide a committed
+/// lockfile or secret with them. Ignore files apply to untracked files
+/// only; ignore files above `root` and the user's global excludes are never
+/// read (nothing outside the repository is).
+pub fn discover(
+    root: &Path,
+    excludes: &Excludes,
+    threads: usize,
+    tracked: Option<&[RelPath]>,
+) -> Discovery {
+    let classes = Classes::new();
+    let found = Mutex::new(Discovery::default());
     let walker = WalkBuilder::new(root)
         .hidden(false)
         .follow_links(false)
         .require_git(false)
+        .parents(false)
+        .git_global(false)
         .threads(threads)
         .filter_entry(|entry| {
             let name = entry.file_name().to_string_lossy();
@@ -158,48 +258,168 @@ pub fn discover(root: &Path, excludes: &Excludes, threads: usize) -> Vec<Discove
     walker.run(|| {
         let found = &found;
         let classes = &classes;
-        let kinds = &kinds;
         Box::new(move |entry| {
-            let Ok(entry) = entry else {
-                return WalkState::Continue;
-            };
-            let Ok(relative) = entry.path().strip_prefix(root) else {
-                return WalkState::Continue;
-            };
-            let rel = RelPath::new(&relative.to_string_lossy());
-            let Some(file_type) = entry.file_type() else {
-                return WalkState::Continue;
-            };
-            if !rel.as_str().is_empty() && excludes.is_excluded(rel.as_str()) {
-                return if file_type.is_dir() {
-                    WalkState::Skip
-                } else {
-                    WalkState::Continue
-                };
+            let (state, visited) = visit(root, excludes, classes, entry);
+            if let (Some(visited), Ok(mut d)) = (visited, found.lock()) {
+                match visited {
+                    Visited::File(f) => d.files.push(f),
+                    Visited::Problem(p) => d.problems.push(p),
+                }
             }
-            if !file_type.is_file() {
-                return WalkState::Continue;
-            }
-            // Every file is read for content checks (secrets, TLS); known
-            // kinds are parsed as well.
-            let kind = classes
-                .matches(rel.as_str())
-                .first()
-                .and_then(|&index| kinds.get(index).copied())
-                .unwrap_or(FileKind::Other);
-            if let Ok(mut list) = found.lock() {
-                list.push(DiscoveredFile {
-                    path: rel,
-                    absolute: entry.path().to_path_buf(),
-                    kind,
-                });
-            }
-            WalkState::Continue
+            state
         })
     });
-    let mut files = found.into_inner().unwrap_or_default();
-    files.sort();
-    files
+    let mut discovery = found.into_inner().unwrap_or_default();
+    if let Some(tracked) = tracked {
+        add_tracked(root, excludes, &classes, tracked, &mut discovery);
+    }
+    discovery.files.sort();
+    discovery.files.dedup_by(|a, b| a.path == b.path);
+    discovery
+        .problems
+        .sort_by(|a, b| a.1.location().cmp(b.1.location()));
+    discovery
+}
+
+enum Visited {
+    File(DiscoveredFile),
+    Problem((FileKind, FileProblem)),
+}
+
+fn visit(
+    root: &Path,
+    excludes: &Excludes,
+    classes: &Classes,
+    entry: Result<ignore::DirEntry, ignore::Error>,
+) -> (WalkState, Option<Visited>) {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(error) => return (WalkState::Continue, walk_error(root, &error)),
+    };
+    let Ok(relative) = entry.path().strip_prefix(root) else {
+        return (WalkState::Continue, None);
+    };
+    if relative.as_os_str().is_empty() {
+        return (WalkState::Continue, None);
+    }
+    let Some(file_type) = entry.file_type() else {
+        return (WalkState::Continue, None);
+    };
+    let Some(rel) = rel_path(relative) else {
+        let shown = RelPath::from_components(&[&relative.to_string_lossy()]);
+        let problem = skipped(
+            FileKind::Other,
+            shown,
+            "its name is not valid UTF-8; rename it to scan it".to_owned(),
+        );
+        let state = if file_type.is_dir() {
+            WalkState::Skip
+        } else {
+            WalkState::Continue
+        };
+        return (state, Some(Visited::Problem(problem)));
+    };
+    if excludes.is_excluded(rel.as_str()) {
+        let state = if file_type.is_dir() {
+            WalkState::Skip
+        } else {
+            WalkState::Continue
+        };
+        return (state, None);
+    }
+    if file_type.is_dir() {
+        return (WalkState::Continue, None);
+    }
+    let kind = classes.kind(rel.as_str());
+    if file_type.is_file() {
+        return (
+            WalkState::Continue,
+            Some(Visited::File(DiscoveredFile {
+                path: rel,
+                absolute: entry.path().to_path_buf(),
+                kind,
+            })),
+        );
+    }
+    // Symlinks are never followed (their target, if inside the tree, is
+    // scanned as itself); one in place of a file pscf-lint reads, and any
+    // FIFO, socket or device, is reported rather than passed over.
+    let reason = if file_type.is_symlink() {
+        "it is a symlink, which is not followed"
+    } else {
+        "it is not a regular file"
+    };
+    let report = !file_type.is_symlink() || kind != FileKind::Other;
+    let problem = report.then(|| Visited::Problem(skipped(kind, rel, reason.to_owned())));
+    (WalkState::Continue, problem)
+}
+
+/// A directory or file the walk could not enter or read.
+fn walk_error(root: &Path, error: &ignore::Error) -> Option<Visited> {
+    let path = error_path(error)?;
+    let relative = path.strip_prefix(root).ok()?;
+    let rel = RelPath::from_components(&[&relative.to_string_lossy()]);
+    let reason = match error.io_error() {
+        Some(io) => format!("cannot be read: {}", io_reason(io)),
+        None => format!("cannot be read: {error}"),
+    };
+    Some(Visited::Problem(skipped(FileKind::Other, rel, reason)))
+}
+
+fn error_path(error: &ignore::Error) -> Option<&Path> {
+    match error {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Loop { child, .. } => Some(child),
+        _ => None,
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::NotFound => "it vanished during the scan".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Tracked files the walk left out because an ignore file matched them.
+fn add_tracked(
+    root: &Path,
+    excludes: &Excludes,
+    classes: &Classes,
+    tracked: &[RelPath],
+    discovery: &mut Discovery,
+) {
+    let walked: std::collections::HashSet<&RelPath> =
+        discovery.files.iter().map(|f| &f.path).collect();
+    let mut extra = Vec::new();
+    for path in tracked {
+        if walked.contains(path)
+            || excludes.is_excluded(path.as_str())
+            || path
+                .as_str()
+                .split('/')
+                .any(|part| ALWAYS_SKIPPED_DIRS.contains(&part))
+        {
+            continue;
+        }
+        let absolute = root.join(path.as_str());
+        // Only what is a regular file in the work tree now: a tracked file
+        // deleted locally is not there to scan, and a symlink is not
+        // followed.
+        match std::fs::symlink_metadata(&absolute) {
+            Ok(meta) if meta.is_file() => extra.push(DiscoveredFile {
+                path: path.clone(),
+                absolute,
+                kind: classes.kind(path.as_str()),
+            }),
+            _ => {}
+        }
+    }
+    discovery.files.extend(extra);
 }
 
 #[cfg(test)]
@@ -231,6 +451,24 @@ mod tests {
             Some(FileKind::Requirements)
         );
         assert!(set.matches("Cargo.toml.bak").is_empty());
+    }
+
+    #[test]
+    fn names_keep_backslashes_and_refuse_non_utf8() {
+        assert_eq!(
+            rel_path(Path::new("a\\x.yml")).map(|p| p.as_str().to_owned()),
+            Some("a\\x.yml".to_owned())
+        );
+        assert_eq!(
+            rel_path(Path::new("a/x.yml")).map(|p| p.as_str().to_owned()),
+            Some("a/x.yml".to_owned())
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let bad = std::ffi::OsStr::from_bytes(b"dir/\xfe.yml");
+            assert_eq!(rel_path(Path::new(bad)), None);
+        }
     }
 
     #[test]

@@ -145,7 +145,32 @@ pub fn markdown_code(text: &str) -> String {
     let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let body = text.replace('|', "\\|");
-    format!("{fence} {body} {fence}")
+    // A body that starts or ends with a backtick needs a space to be told
+    // from the fence (CommonMark strips one each side again).
+    if body.starts_with('`') || body.ends_with('`') || body.is_empty() {
+        format!("{fence} {body} {fence}")
+    } else {
+        format!("{fence}{body}{fence}")
+    }
+}
+
+/// One of our messages in Markdown: its `quoted` parts (values from the
+/// repository) as code spans, the rest as plain text.
+pub fn markdown_message(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    let closed = parts.len() % 2 == 1;
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let quoted = i % 2 == 1 && (closed || i + 1 < parts.len());
+            if quoted {
+                markdown_code(part)
+            } else {
+                markdown_text(part)
+            }
+        })
+        .collect()
 }
 
 /// Markdown prose that renders as the text itself: no HTML, no tables
@@ -228,7 +253,12 @@ mod tests {
 
     #[test]
     fn markdown_cannot_be_broken_out_of() {
-        assert_eq!(markdown_code("a`b``c"), "``` a`b``c ```");
+        assert_eq!(markdown_code("a`b``c"), "```a`b``c```");
+        assert_eq!(markdown_code("`x"), "`` `x ``");
+        assert_eq!(
+            markdown_message("`a|b` is <b>bad</b> @x"),
+            "`a\\|b` is &lt;b&gt;bad&lt;/b&gt; &#64;x"
+        );
         let text = markdown_text("<img src=x> | @team <!-- ``` [x](y)");
         assert!(!text.contains('<') && !text.contains('@') && !text.contains(" | "));
         assert_eq!(html("<a href=\"x\">"), "&lt;a href=&quot;x&quot;&gt;");

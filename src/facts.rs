@@ -100,6 +100,24 @@ pub enum FileProblem {
     Skipped { location: Location, reason: String },
 }
 
+/// A file that could not be read, with the kind it was read as (which
+/// decides the finding's default severity and the capabilities it hides).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: crate::discover::FileKind,
+    pub problem: FileProblem,
+}
+
+impl FileProblem {
+    pub fn location(&self) -> &Location {
+        match self {
+            FileProblem::Unparsable { location, .. } | FileProblem::Skipped { location, .. } => {
+                location
+            }
+        }
+    }
+}
+
 /// A GitHub Actions workflow or composite action, reduced to what the
 /// rules read, every value with its location.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -256,7 +274,7 @@ pub struct Facts {
     pub dependabot: Vec<DependabotConfig>,
     /// Parsed configuration files that declarative requirements name.
     pub configs: BTreeMap<RelPath, ConfigNode>,
-    pub problems: Vec<FileProblem>,
+    pub problems: Vec<Problem>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
 }
@@ -268,7 +286,7 @@ impl Facts {
         self.components
             .sort_by(|a, b| (&a.location, &a.purl, a.scope).cmp(&(&b.location, &b.purl, b.scope)));
         self.problems
-            .sort_by(|a, b| problem_key(a).cmp(&problem_key(b)));
+            .sort_by(|a, b| problem_key(&a.problem).cmp(&problem_key(&b.problem)));
         self
     }
 }

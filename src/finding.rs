@@ -275,6 +275,17 @@ impl Finding {
         format!("{hash:016x}")
     }
 
+    /// Masks URL credentials and escapes hidden characters in everything
+    /// the finding says, once, before any report sees it: messages quote
+    /// values from the repository.
+    pub fn make_printable(&mut self) {
+        self.message = crate::escape::report_text(&self.message);
+        if let Some(help) = &self.help {
+            self.help = Some(crate::escape::report_text(help));
+        }
+        self.subject = crate::escape::credentials(&self.subject).into_owned();
+    }
+
     pub fn is_suppressed(&self) -> bool {
         self.suppression.is_some()
     }

@@ -87,8 +87,56 @@ pub fn components(
     options: &CheckOptions,
 ) -> Result<Vec<facts::Component>, CheckError> {
     let (policy, excludes) = prepare(root, options)?;
-    let files = discover::discover(root, &excludes, options.jobs.max(1));
+    let repo = Repository::of(root);
+    let files = discover::discover(
+        root,
+        &excludes,
+        options.jobs.max(1),
+        repo.tracked.as_deref(),
+    );
     Ok(scan::scan(&files, &environment(&policy, options)).components)
+}
+
+/// Where the checked root sits in its git repository, if it is in one.
+#[derive(Debug, Default)]
+struct Repository {
+    /// The root's path from the repository's top (`services/api/`, or
+    /// empty), which reports put before every path.
+    prefix: String,
+    /// What the git index tracks under the root, relative to it.
+    tracked: Option<Vec<location::RelPath>>,
+}
+
+impl Repository {
+    fn of(root: &Path) -> Self {
+        let (Some(repo), Ok(canonical)) = (git::Repository::discover(root), root.canonicalize())
+        else {
+            return Repository::default();
+        };
+        let Ok(inside) = canonical.strip_prefix(repo.top()) else {
+            return Repository::default();
+        };
+        let parts: Vec<String> = inside
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let prefix = if parts.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", parts.join("/"))
+        };
+        let tracked = repo.tracked_paths().ok().map(|paths| {
+            paths
+                .into_iter()
+                .filter_map(|p| {
+                    p.as_str()
+                        .strip_prefix(prefix.as_str())
+                        .map(location::RelPath::new)
+                })
+                .collect()
+        });
+        Repository { prefix, tracked }
+    }
 }
 
 /// The policy and the walk's excludes, or why the check cannot run.
@@ -136,8 +184,14 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         Some(dir) => advisories::Database::load(dir).map_err(CheckError::Usage)?,
         None => advisories::Database::default(),
     };
+    let repo = Repository::of(root);
     let (facts, findings) = pool.install(|| {
-        let files = discover::discover(root, &excludes, options.jobs.max(1));
+        let files = discover::discover(
+            root,
+            &excludes,
+            options.jobs.max(1),
+            repo.tracked.as_deref(),
+        );
         let facts = scan::scan(&files, &env);
         let ctx = Context {
             policy: &policy,
@@ -147,6 +201,9 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         };
         let mut findings = rules::evaluate(&ctx);
         govern::govern(&ctx, &mut findings);
+        for f in &mut findings {
+            f.make_printable();
+        }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         (facts, findings)
     });
@@ -164,6 +221,8 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         fail_on: options.fail_on.unwrap_or(policy.fail_on),
         components: facts.components.len(),
         sources,
+        prefix: repo.prefix,
+        external: policy.external.iter().cloned().collect(),
     })
 }
 

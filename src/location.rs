@@ -21,6 +21,12 @@ impl RelPath {
         RelPath(normalised.trim_start_matches("./").to_owned())
     }
 
+    /// A path from its components, as they are: nothing is replaced (a
+    /// `\\` inside a Unix file name is part of the name).
+    pub fn from_components(parts: &[&str]) -> Self {
+        RelPath(parts.join("/"))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -44,8 +44,9 @@ fn quiet_human_output_is_one_line_per_finding() {
     // 16 findings, and 4 notes on what the fixture's config relaxes.
     assert_eq!(r.stdout.lines().count(), 20);
     assert!(
-        r.stdout
-            .starts_with(".pscf-lint.yaml:5:3: note[pscf-lint/policy-weakened]:"),
+        r.stdout.starts_with(
+            "fixtures/cargo-violations/.pscf-lint.yaml:5:3: note[pscf-lint/policy-weakened]:"
+        ),
         "{}",
         r.stdout
     );

@@ -54,6 +54,9 @@ pub struct Policy {
     pub weakenings: Vec<Weakening>,
     /// The policy files loaded, in merge order (for snippets in reports).
     pub sources: Vec<Arc<SourceFile>>,
+    /// Those of them that are not files of the tree (trusted files outside
+    /// it, the built-in bundle), by the path reports show.
+    pub external: Vec<crate::location::RelPath>,
 }
 
 #[derive(Debug, Default, Clone)]

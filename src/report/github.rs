@@ -4,11 +4,15 @@
 use super::Report;
 use crate::finding::Severity;
 
-/// Escapes a command's message (`%`, CR, LF).
+/// Escapes a command's message (`%`, CR, LF); other hidden characters are
+/// written as visible escapes, so nothing from the repository can end the
+/// command or drive the log viewer.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let escaped = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::escape::inline(&escaped).into_owned()
 }
 
 /// Escapes a property value: as data, plus `:` and `,`.
@@ -31,7 +35,7 @@ pub fn render(report: &Report) -> String {
         }
         out.push_str(&format!(
             "::{command} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-            escape_property(loc.path.as_str()),
+            escape_property(&report.display_path(&loc.path)),
             loc.line,
             loc.column,
             loc.end_line,
@@ -51,5 +55,9 @@ mod tests {
     fn escapes_messages_and_properties() {
         assert_eq!(escape_data("100%\r\nok"), "100%25%0D%0Aok");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(
+            escape_data("x\n::error ::y\u{1b}[2J"),
+            "x%0A::error ::y\\u{1b}[2J"
+        );
     }
 }

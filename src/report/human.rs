@@ -22,12 +22,13 @@ fn render_finding(report: &Report, f: &Finding, color: bool) -> String {
         notes.push((DiagLevel::Help, help.clone()));
     }
     let label = f.rule.slug().replace('-', " ");
+    let path = report.display_path(&f.location.path);
     Diagnostic {
         level: level(f.severity),
         code: Some(f.rule.as_str()),
         title: &f.message,
         source: report.sources.get(&f.location.path).map(AsRef::as_ref),
-        path: f.location.path.as_str(),
+        path: &path,
         span: f.location.span.clone(),
         label: &label,
         notes,

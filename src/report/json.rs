@@ -55,7 +55,7 @@ struct JsonFinding<'a> {
     capability: Option<&'static str>,
     severity: &'static str,
     message: &'a str,
-    file: &'a str,
+    file: String,
     line: u32,
     column: u32,
     end_line: u32,
@@ -72,7 +72,7 @@ struct Suppressed {
     justification: String,
 }
 
-fn finding(f: &Finding) -> JsonFinding<'_> {
+fn finding<'a>(report: &Report, f: &'a Finding) -> JsonFinding<'a> {
     JsonFinding {
         rule: f.rule.as_str(),
         // Policy-defined rules may name any PSCF capability, not only SPM.
@@ -84,7 +84,12 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
             .filter(|c| *c != "pscf-lint"),
         severity: f.severity.as_str(),
         message: &f.message,
-        file: f.location.path.as_str(),
+        // JSON escapes control characters itself; the path stays exact.
+        file: if report.external.contains(&f.location.path) {
+            f.location.path.as_str().to_owned()
+        } else {
+            format!("{}{}", report.prefix, f.location.path)
+        },
         line: f.location.line,
         column: f.location.column,
         end_line: f.location.end_line,
@@ -122,7 +127,7 @@ pub fn render(report: &Report) -> String {
                 })
                 .collect(),
         },
-        findings: report.findings.iter().map(finding).collect(),
+        findings: report.findings.iter().map(|f| finding(report, f)).collect(),
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');

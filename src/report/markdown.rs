@@ -3,13 +3,7 @@
 
 use super::{Report, plural};
 
-/// Escapes what would break a Markdown table cell.
-fn cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('\n', " ")
-        .replace('\r', "")
-}
+use crate::escape::{markdown_code, markdown_message};
 
 pub fn render(report: &Report) -> String {
     let counts = report.counts();
@@ -37,11 +31,11 @@ pub fn render(report: &Report) -> String {
         out.push_str("\n| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
         for f in active {
             out.push_str(&format!(
-                "| {} | `{}` | `{}` | {} |\n",
+                "| {} | {} | {} | {} |\n",
                 f.severity,
-                f.rule,
-                f.location,
-                cell(&f.message)
+                markdown_code(f.rule.as_str()),
+                markdown_code(&report.display_location(&f.location)),
+                markdown_message(&f.message)
             ));
         }
     }

@@ -26,6 +26,13 @@ pub struct Report {
     pub components: usize,
     /// Texts of scanned and policy files, for snippets.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
+    /// The checked root's place in its repository (`services/api/`, or
+    /// empty): reports show paths from the repository's top, which is what
+    /// GitHub annotations and code scanning resolve against.
+    pub prefix: String,
+    /// Paths that are not files of the tree (trusted policy files outside
+    /// it, the built-in bundle): shown as they are.
+    pub external: std::collections::BTreeSet<RelPath>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,6 +69,26 @@ pub struct Counts {
 }
 
 impl Report {
+    /// A finding's file as reports show it: from the repository's top,
+    /// hidden characters escaped.
+    pub fn display_path(&self, path: &RelPath) -> String {
+        if self.external.contains(path) || self.prefix.is_empty() {
+            crate::escape::inline(path.as_str()).into_owned()
+        } else {
+            crate::escape::inline(&format!("{}{}", self.prefix, path.as_str())).into_owned()
+        }
+    }
+
+    /// `file:line:column` of a location, as reports show it.
+    pub fn display_location(&self, location: &crate::location::Location) -> String {
+        format!(
+            "{}:{}:{}",
+            self.display_path(&location.path),
+            location.line,
+            location.column
+        )
+    }
+
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| !f.is_suppressed())
     }

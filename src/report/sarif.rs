@@ -229,7 +229,7 @@ fn rule(info: &'static RuleInfo) -> Rule<'static> {
     }
 }
 
-fn result<'a>(f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
+fn result<'a>(report: &Report, f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
     let loc = &f.location;
     let mut text = f.message.clone();
     if let Some(help) = &f.help {
@@ -243,7 +243,11 @@ fn result<'a>(f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
         locations: [Location {
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
-                    uri: uri(loc.path.as_str()),
+                    uri: uri(&if report.external.contains(&loc.path) {
+                        loc.path.as_str().to_owned()
+                    } else {
+                        format!("{}{}", report.prefix, loc.path)
+                    }),
                     uri_base_id: "%SRCROOT%",
                 },
                 region: Region {
@@ -295,7 +299,7 @@ pub fn render(report: &Report) -> String {
             results: report
                 .findings
                 .iter()
-                .map(|f| result(f, index.get(f.rule.as_str()).copied().unwrap_or(0)))
+                .map(|f| result(report, f, index.get(f.rule.as_str()).copied().unwrap_or(0)))
                 .collect(),
         }],
     };

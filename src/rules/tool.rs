@@ -3,24 +3,24 @@
 
 use super::Context;
 use super::registry::RuleInfo;
-use crate::facts::FileProblem;
+use crate::facts::{FileProblem, Problem};
 use crate::finding::{Finding, RuleId, Severity};
 
 pub const PARSE_ERROR: RuleInfo = RuleInfo {
     id: RuleId::new("pscf-lint/parse-error"),
     default_severity: Severity::Warning,
-    summary: "a file of a known kind cannot be parsed; its rules are not evaluated",
-    rationale: "A manifest or lockfile that does not parse hides its components from every rule. The scan goes on with the other files.",
+    summary: "a file of a known kind cannot be parsed (or is over a parse limit); its rules are not evaluated (error for workflows and lockfiles, warning otherwise)",
+    rationale: "A manifest or lockfile that does not parse hides its components from every rule, and a workflow that does not parse hides its triggers, permissions and scripts: a file made unparsable on purpose must not pass the gate. The scan goes on with the other files, and the capabilities the file feeds cannot `pass`.",
     fix: "Fix the syntax error at the position shown (the ecosystem's own tool will reject the file too).",
     example: "rules:\n  pscf-lint/parse-error: { severity: error }",
 };
 
 pub const FILE_SKIPPED: RuleInfo = RuleInfo {
     id: RuleId::new("pscf-lint/file-skipped"),
-    default_severity: Severity::Note,
-    summary: "a file was over the size limit and was not scanned",
-    rationale: "Memory stays bounded whatever a repository holds; a file that large is reported rather than read.",
-    fix: "Exclude the file with `exclude:` if it is not part of the product, or split it.",
+    default_severity: Severity::Warning,
+    summary: "a file that would be read was over the size limit, unreadable, not a regular file, or had a name that is not UTF-8 (error for workflows and lockfiles, warning otherwise)",
+    rationale: "Memory stays bounded whatever a repository holds, and a file that cannot be read is reported rather than passed over in silence: otherwise an unreadable lockfile or an oversized config would hide what it holds.",
+    fix: "Make it a readable regular file under the size limit, or exclude it with `exclude:` if it is not part of the product.",
     example: "exclude:\n  - \"testdata/**\"",
 };
 
@@ -112,27 +112,33 @@ fn problems(ctx: &Context<'_>) -> Vec<Finding> {
     ctx.facts
         .problems
         .iter()
-        .filter_map(|problem| match problem {
-            FileProblem::Unparsable { location, message } => {
-                let mut f = ctx.finding(
+        .filter_map(|Problem { kind, problem }| {
+            // Losing a workflow or a lockfile hides the most: an error by
+            // default; the policy's `rules:` have the last word.
+            let default = if kind.is_critical() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
+            let (rule, message, subject, help) = match problem {
+                FileProblem::Unparsable { location, message } => (
                     &PARSE_ERROR,
-                    location,
                     format!("cannot parse `{}`: {message}", location.path),
-                )?;
-                f.subject = "parse".to_owned();
-                f.help =
-                    Some("its components and settings are not checked until it parses".to_owned());
-                Some(f)
-            }
-            FileProblem::Skipped { location, reason } => {
-                let mut f = ctx.finding(
+                    "parse",
+                    "its rules are not evaluated until it parses: fix it, or exclude it with `exclude:` if it is not part of the product",
+                ),
+                FileProblem::Skipped { location, reason } => (
                     &FILE_SKIPPED,
-                    location,
                     format!("`{}` was not scanned: {reason}", location.path),
-                )?;
-                f.subject = "skipped".to_owned();
-                Some(f)
-            }
+                    "skipped",
+                    "nothing in it is checked: make it a readable regular file under the size limit, or exclude it with `exclude:`",
+                ),
+            };
+            let severity = ctx.policy.rule_severity(&rule.id, default)?;
+            let mut f = Finding::new(rule.id.clone(), severity, message, problem.location().clone());
+            f.subject = subject.to_owned();
+            f.help = Some(help.to_owned());
+            Some(f)
         })
         .collect()
 }

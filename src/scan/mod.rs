@@ -10,24 +10,22 @@ pub mod docker;
 pub mod golang;
 pub mod npm;
 pub mod python;
+mod read;
 pub mod tooling;
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
-use std::io::Read;
-use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::discover::{DiscoveredFile, FileKind};
-use crate::facts::{Component, ContentHit, Facts, FileProblem};
+use crate::discover::{DiscoveredFile, Discovery, FileKind};
+use crate::facts::{Component, ContentHit, Facts, FileProblem, Problem};
 use crate::location::{Location, RelPath, SourceFile};
 
 /// Files larger than this are reported as skipped, not read: bounded memory
 /// whatever a repository holds. The largest real lockfiles are a few tens of
 /// megabytes.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_FILE_BYTES: u64 = read::MAX_FILE_BYTES;
 
 /// What one file turned into.
 enum Scanned {
@@ -81,11 +79,20 @@ pub struct Environment {
 }
 
 /// Scans every file and resolves components across files.
-pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
+pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
+    let files = &discovery.files;
     let scanned: Vec<FileScan> = files.par_iter().filter_map(|f| scan_file(f, env)).collect();
 
     let mut facts = Facts {
         paths: files.iter().map(|f| f.path.clone()).collect(),
+        problems: discovery
+            .problems
+            .iter()
+            .map(|(kind, problem)| Problem {
+                kind: *kind,
+                problem: problem.clone(),
+            })
+            .collect(),
         ..Facts::default()
     };
     let mut docs = Documents::default();
@@ -128,7 +135,10 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
                 facts.workflows.push(workflow);
                 facts.components.extend(components);
             }
-            Scanned::Problem(p) => facts.problems.push(p),
+            Scanned::Problem(problem) => facts.problems.push(Problem {
+                kind: result_kind,
+                problem,
+            }),
         }
         if env.configs.is_match(source.path.as_str()) {
             match config::parse(&source) {
@@ -136,7 +146,10 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
                     facts.configs.insert(source.path.clone(), tree);
                 }
                 Some(Err(problem)) if matches!(result_kind, FileKind::Other) => {
-                    facts.problems.push(problem)
+                    facts.problems.push(Problem {
+                        kind: result_kind,
+                        problem,
+                    })
                 }
                 _ => {}
             }
@@ -283,29 +296,29 @@ fn parse_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
         let empty = Arc::new(SourceFile::new(file.path.clone(), String::new()));
         return Some((empty, Scanned::Marker(file.kind)));
     }
-    let text = match read_text(&file.absolute) {
-        // A NUL byte means binary: not text, nothing to check.
-        Ok(text) if file.kind == FileKind::Other && text.contains('\0') => return None,
-        Ok(text) => text,
-        Err(ReadError::Io) => return None,
-        // Files of no known kind that are huge or not UTF-8 are data or
-        // binaries (images, archives): skipped without a finding.
-        Err(_) if file.kind == FileKind::Other => return None,
-        Err(ReadError::TooLarge(size)) => {
+    let text = match read::read(&file.absolute, file.kind == FileKind::Other) {
+        read::Outcome::Text(text) => text,
+        // Images, archives and other binaries: nothing a rule reads.
+        read::Outcome::Binary => return None,
+        read::Outcome::TooLarge(size) => {
             return Some(skipped(
                 file,
                 format!("{size} bytes is over the {MAX_FILE_BYTES}-byte limit"),
             ));
         }
-        Err(ReadError::NotUtf8 { valid_up_to, bytes }) => {
-            // Point at the first bad byte using the valid prefix.
-            let prefix =
-                String::from_utf8_lossy(bytes.get(..valid_up_to).unwrap_or(&[])).into_owned();
-            let source = Arc::new(SourceFile::new(file.path.clone(), prefix));
-            let location = source.location(valid_up_to..valid_up_to);
+        read::Outcome::Unreadable(reason) => {
+            return Some(skipped(file, format!("it cannot be read: {reason}")));
+        }
+        read::Outcome::Lossy { text, first_bad } => {
+            // Content rules still read it (lossily); a file of a known kind
+            // is also a parse problem at its first bad byte.
+            let source = Arc::new(SourceFile::new(file.path.clone(), text));
+            if file.kind == FileKind::Other {
+                return Some((source, Scanned::Other));
+            }
             let problem = FileProblem::Unparsable {
-                location,
-                message: format!("not valid UTF-8 (first bad byte at offset {valid_up_to})"),
+                location: source.location(first_bad..first_bad),
+                message: format!("not valid UTF-8 (first bad byte at offset {first_bad})"),
             };
             return Some((source, Scanned::Problem(problem)));
         }
@@ -346,42 +359,6 @@ fn skipped(file: &DiscoveredFile, reason: String) -> (Arc<SourceFile>, Scanned) 
         reason,
     };
     (source, Scanned::Problem(problem))
-}
-
-enum ReadError {
-    Io,
-    TooLarge(u64),
-    NotUtf8 { valid_up_to: usize, bytes: Vec<u8> },
-}
-
-/// Reads at most [`MAX_FILE_BYTES`] (the size is checked on the open handle
-/// and enforced while reading, so a file growing underneath cannot bypass it).
-fn read_text(path: &Path) -> Result<String, ReadError> {
-    let file = File::open(path).map_err(|_| ReadError::Io)?;
-    let size = file.metadata().map_err(|_| ReadError::Io)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(size));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|_| ReadError::Io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
-    }
-    // A UTF-8 byte-order mark is not part of the content.
-    let start = if bytes.starts_with(b"\xEF\xBB\xBF") {
-        3
-    } else {
-        0
-    };
-    match std::str::from_utf8(bytes.get(start..).unwrap_or(&[])) {
-        Ok(text) => Ok(text.to_owned()),
-        Err(e) => Err(ReadError::NotUtf8 {
-            valid_up_to: e.valid_up_to(),
-            bytes: bytes.split_off(start),
-        }),
-    }
 }
 
 /// A parse error from a TOML parser, as a problem at the parser's position.

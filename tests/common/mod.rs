@@ -44,15 +44,34 @@ pub fn run(args: &[&str]) -> Run {
     }
 }
 
-/// `check FIXTURE --format json`, parsed.
+/// `check FIXTURE --format json`, parsed. Reports give paths from the
+/// repository's top (this project's, for a fixture): the fixture's own
+/// `fixtures/NAME/` prefix is taken off, so tests read paths as the
+/// fixture's files (`tests/hostile.rs` asserts the prefix itself).
 pub fn check_json(fixture: &str, extra: &[&str]) -> (i32, Value) {
     let path = format!("fixtures/{fixture}");
     let mut args = vec!["check", path.as_str(), "--format", "json"];
     args.extend_from_slice(extra);
     let r = run(&args);
-    let json = serde_json::from_str(&r.stdout)
+    let mut json: Value = serde_json::from_str(&r.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}\nstderr:\n{}", r.stdout, r.stderr));
+    strip_prefix(&mut json, &format!("{path}/"));
     (r.code, json)
+}
+
+/// Takes `prefix` off every finding's `file`.
+pub fn strip_prefix(report: &mut Value, prefix: &str) {
+    if let Some(list) = report["findings"].as_array_mut() {
+        for f in list {
+            let stripped = f["file"]
+                .as_str()
+                .and_then(|file| file.strip_prefix(prefix))
+                .map(str::to_owned);
+            if let Some(stripped) = stripped {
+                f["file"] = Value::String(stripped);
+            }
+        }
+    }
 }
 
 /// (rule, file, line) of every active finding, in report order, leaving
