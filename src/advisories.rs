@@ -148,17 +148,38 @@ impl Database {
     }
 
     /// Entries are decompressed in memory one at a time, each bounded to
-    /// [`MAX_RECORD_BYTES`], so a zip bomb cannot exhaust memory.
+    /// [`MAX_RECORD_BYTES`]; all of them together to [`zip_budget`] of the
+    /// archive's size, and entries whose data overlap (the trick of
+    /// non-recursive zip bombs) are refused: a small archive cannot cost
+    /// minutes of CPU.
     fn load_zip(path: &Path) -> Result<Self, String> {
         let file = File::open(path)
             .map_err(|e| format!("cannot read the advisory archive `{}`: {e}", path.display()))?;
+        let archive_size = file.metadata().map(|m| m.len()).unwrap_or(0);
         let mut archive = zip::ZipArchive::new(file)
             .map_err(|e| format!("`{}` is not a zip archive: {e}", path.display()))?;
+        if archive.len() > MAX_RECORDS {
+            return Err(format!(
+                "`{}` has {} entries, more than the {MAX_RECORDS} an OSV archive holds",
+                path.display(),
+                archive.len()
+            ));
+        }
+        check_no_overlap(&mut archive)
+            .map_err(|why| format!("`{}` is not a plain zip archive: {why}", path.display()))?;
+        let budget = zip_budget(archive_size);
+        let mut inflated: u64 = 0;
         let mut db = Database::default();
-        for i in 0..archive.len().min(MAX_RECORDS) {
+        for i in 0..archive.len() {
             let Ok(entry) = archive.by_index(i) else {
                 continue;
             };
+            if inflated > budget {
+                return Err(format!(
+                    "`{}` inflates to more than {budget} bytes ({ZIP_RATIO}× its size): not an OSV archive",
+                    path.display()
+                ));
+            }
             let Ok(name) = entry.name().map(|n| n.into_owned()) else {
                 continue;
             };
@@ -166,9 +187,9 @@ impl Database {
                 continue;
             }
             let mut text = String::new();
-            let record = entry
-                .take(MAX_RECORD_BYTES)
-                .read_to_string(&mut text)
+            let read = entry.take(MAX_RECORD_BYTES).read_to_string(&mut text);
+            inflated += text.len() as u64;
+            let record = read
                 .ok()
                 .and_then(|_| serde_json::from_str::<Advisory>(&text).ok());
             match record {
@@ -323,6 +344,41 @@ fn range_affects(ecosystem: Ecosystem, range: &OsvRange, version: &Version) -> b
         }
     }
     affected
+}
+
+/// How much larger than the archive its entries may inflate in total.
+/// OSV's JSON compresses about 10×; a zip bomb by thousands.
+const ZIP_RATIO: u64 = 64;
+
+fn zip_budget(archive_size: u64) -> u64 {
+    archive_size.saturating_mul(ZIP_RATIO).max(64 * 1024 * 1024)
+}
+
+/// Refuses archives whose entries share compressed data.
+fn check_no_overlap<R: std::io::Read + std::io::Seek>(
+    archive: &mut zip::ZipArchive<R>,
+) -> Result<(), String> {
+    let mut ranges = Vec::with_capacity(archive.len());
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index_raw(i) else {
+            continue;
+        };
+        let start = entry.header_start();
+        let end = entry
+            .data_start()
+            .unwrap_or(start)
+            .saturating_add(entry.compressed_size());
+        ranges.push((start, end));
+    }
+    ranges.sort_unstable();
+    for pair in ranges.windows(2) {
+        if let [(_, end), (next, _)] = pair
+            && next < end
+        {
+            return Err("two entries share compressed data".to_owned());
+        }
+    }
+    Ok(())
 }
 
 fn collect_json(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) -> Result<(), String> {

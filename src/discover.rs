@@ -8,6 +8,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
 
 use crate::facts::FileProblem;
+use crate::finding::Capability;
 use crate::location::{Location, RelPath};
 
 /// The kinds of input file the scanners read.
@@ -61,6 +62,21 @@ impl FileKind {
                 | FileKind::UvLock
                 | FileKind::PipfileLock
         )
+    }
+
+    /// The capabilities whose evidence a file of this kind holds: when it
+    /// cannot be read, they cannot `pass`.
+    pub fn capabilities(self) -> &'static [Capability] {
+        use Capability::{
+            MinimumApplicationRequirements as Mar, RecommendedComponents as Rc,
+            RecommendedSharedSecurityServices as Rss,
+        };
+        match self {
+            FileKind::Workflow | FileKind::ActionManifest => &[Rc, Rss, Mar],
+            FileKind::PreCommitConfig | FileKind::Dependabot => &[Rss],
+            FileKind::Other => &[Mar],
+            _ => &[Rc, Mar],
+        }
     }
 
     pub fn is_lockfile(self) -> bool {

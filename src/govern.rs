@@ -2,25 +2,117 @@
 //! expire; expired and unused exceptions are findings themselves, pointing
 //! at the exception in its policy file.
 
+use std::collections::HashMap;
+
+use globset::{GlobSet, GlobSetBuilder};
 use jiff::civil::Date;
 
-use crate::finding::{Finding, Suppression};
-use crate::policy::{Exception, Policy};
+use crate::finding::{Finding, RuleId, Suppression};
+use crate::policy::{Exception, Policy, RuleSelector};
 use crate::rules::Context;
 use crate::rules::tool::{EXPIRED_EXCEPTION, POLICY_WEAKENED, UNUSED_EXCEPTION};
 
-fn covers(exception: &Exception, finding: &Finding) -> bool {
-    // What the repository's config relaxed is always shown.
-    finding.rule != POLICY_WEAKENED.id
-        && exception.rule.matches(&finding.rule)
-        && exception
-            .purl
-            .as_ref()
-            .is_none_or(|p| finding.component.as_ref().is_some_and(|c| p.matches(c)))
-        && exception
-            .path
-            .as_ref()
-            .is_none_or(|g| g.is_match(finding.location.path.as_str()))
+/// Exceptions indexed so that finding the ones that cover a finding costs
+/// one lookup per distinct rule selector, not one test per exception: a
+/// policy with 20,000 path exceptions over 100,000 findings stays linear.
+struct Index {
+    /// Exact rule id → group.
+    exact: HashMap<RuleId, usize>,
+    /// Rule globs, one per group, matched all at once.
+    globs: GlobSet,
+    glob_groups: Vec<usize>,
+    groups: Vec<Group>,
+}
+
+/// Exceptions with the same rule selector.
+#[derive(Default)]
+struct Group {
+    /// Exceptions without a `path`.
+    anywhere: Vec<usize>,
+    /// Those with one, their globs matched all at once.
+    paths: Vec<globset::Glob>,
+    pathed: Vec<usize>,
+    set: Option<GlobSet>,
+}
+
+impl Index {
+    fn new(exceptions: &[Exception]) -> Self {
+        let mut exact = HashMap::new();
+        let mut by_glob: HashMap<String, usize> = HashMap::new();
+        let mut globs = GlobSetBuilder::new();
+        let mut glob_groups = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
+        for (i, e) in exceptions.iter().enumerate() {
+            let group = match &e.rule {
+                RuleSelector::Exact(id) => *exact.entry(id.clone()).or_insert_with(|| {
+                    groups.push(Group::default());
+                    groups.len() - 1
+                }),
+                RuleSelector::Glob { text, matcher } => {
+                    *by_glob.entry(text.clone()).or_insert_with(|| {
+                        globs.add(matcher.glob().clone());
+                        groups.push(Group::default());
+                        glob_groups.push(groups.len() - 1);
+                        groups.len() - 1
+                    })
+                }
+            };
+            let Some(g) = groups.get_mut(group) else {
+                continue;
+            };
+            match &e.path {
+                Some(path) => {
+                    g.paths.push(path.glob().clone());
+                    g.pathed.push(i);
+                }
+                None => g.anywhere.push(i),
+            }
+        }
+        for g in &mut groups {
+            let mut builder = GlobSetBuilder::new();
+            for glob in std::mem::take(&mut g.paths) {
+                builder.add(glob);
+            }
+            g.set = builder.build().ok();
+        }
+        Index {
+            exact,
+            globs: globs.build().unwrap_or_else(|_| GlobSet::empty()),
+            glob_groups,
+            groups,
+        }
+    }
+
+    /// The exceptions whose rule and path cover `finding`, in policy order.
+    fn candidates(&self, finding: &Finding) -> Vec<usize> {
+        let mut groups: Vec<usize> = self
+            .globs
+            .matches(finding.rule.as_str())
+            .into_iter()
+            .filter_map(|i| self.glob_groups.get(i).copied())
+            .collect();
+        groups.extend(self.exact.get(&finding.rule));
+        let mut out = Vec::new();
+        for g in groups.into_iter().filter_map(|g| self.groups.get(g)) {
+            out.extend(&g.anywhere);
+            if let Some(set) = &g.set {
+                out.extend(
+                    set.matches(finding.location.path.as_str())
+                        .into_iter()
+                        .filter_map(|i| g.pathed.get(i)),
+                );
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+fn covers_component(exception: &Exception, finding: &Finding) -> bool {
+    exception
+        .purl
+        .as_ref()
+        .is_none_or(|p| finding.component.as_ref().is_some_and(|c| p.matches(c)))
 }
 
 fn expired(exception: &Exception, today: Date) -> bool {
@@ -31,9 +123,17 @@ fn expired(exception: &Exception, today: Date) -> bool {
 pub fn govern(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
     let policy: &Policy = ctx.policy;
     let mut used = vec![false; policy.exceptions.len()];
+    let index = Index::new(&policy.exceptions);
     for finding in findings.iter_mut() {
-        for (i, exception) in policy.exceptions.iter().enumerate() {
-            if !covers(exception, finding) {
+        // What the repository's config relaxed is always shown.
+        if finding.rule == POLICY_WEAKENED.id {
+            continue;
+        }
+        for i in index.candidates(finding) {
+            let Some(exception) = policy.exceptions.get(i) else {
+                continue;
+            };
+            if !covers_component(exception, finding) {
                 continue;
             }
             if let Some(flag) = used.get_mut(i) {

@@ -200,6 +200,8 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
             today: options.today,
         };
         let mut findings = rules::evaluate(&ctx);
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut findings = rules::cap_per_file(findings);
         govern::govern(&ctx, &mut findings);
         for f in &mut findings {
             f.make_printable();
@@ -207,7 +209,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         (facts, findings)
     });
-    let capabilities = capability_statuses(&policy, &findings);
+    let capabilities = capability_statuses(&policy, &facts, &findings);
     let mut sources = facts.sources;
     for source in &policy.sources {
         sources
@@ -226,8 +228,42 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
     })
 }
 
-/// Which capabilities this policy evaluates, and whether each passed.
-fn capability_statuses(policy: &Policy, findings: &[finding::Finding]) -> Vec<CapabilityStatus> {
+/// For each capability, the worst active finding about a file it needed
+/// and could not read, and how many such files there are.
+fn unreadable(
+    facts: &facts::Facts,
+    findings: &[finding::Finding],
+) -> std::collections::BTreeMap<Capability, (finding::Severity, usize)> {
+    let mut out = std::collections::BTreeMap::new();
+    for problem in &facts.problems {
+        let path = &problem.problem.location().path;
+        let severity = findings
+            .iter()
+            .filter(|f| !f.is_suppressed() && f.location.path == *path)
+            .filter(|f| {
+                f.rule == rules::tool::PARSE_ERROR.id || f.rule == rules::tool::FILE_SKIPPED.id
+            })
+            .map(|f| f.severity)
+            .max();
+        let Some(severity) = severity else { continue };
+        for &capability in problem.kind.capabilities() {
+            let entry = out.entry(capability).or_insert((severity, 0));
+            entry.0 = entry.0.max(severity);
+            entry.1 += 1;
+        }
+    }
+    out
+}
+
+/// Which capabilities this policy evaluates, and whether each passed. A
+/// capability whose files could not all be read never passes: it fails
+/// when that is an error, else it is not evaluated.
+fn capability_statuses(
+    policy: &Policy,
+    facts: &facts::Facts,
+    findings: &[finding::Finding],
+) -> Vec<CapabilityStatus> {
+    let unreadable = unreadable(facts, findings);
     Capability::ALL
         .into_iter()
         .map(|capability| {
@@ -250,15 +286,25 @@ fn capability_statuses(policy: &Policy, findings: &[finding::Finding]) -> Vec<Ca
                 .iter()
                 .filter(|f| !f.is_suppressed() && f.rule.capability() == Some(capability))
                 .count();
-            let status = match (evaluated, active) {
-                (false, 0) => Status::NotEvaluated,
-                (_, 0) => Status::Pass,
+            let blind = unreadable.get(&capability).filter(|_| evaluated);
+            let reason = blind.map(|(_, n)| {
+                format!(
+                    "{} it needs could not be read (see pscf-lint/parse-error and pscf-lint/file-skipped)",
+                    report::plural(*n, "file")
+                )
+            });
+            let status = match (evaluated, active, blind) {
+                (false, 0, _) => Status::NotEvaluated,
+                (_, 0, Some((finding::Severity::Error, _))) => Status::Fail,
+                (_, 0, Some(_)) => Status::NotEvaluated,
+                (_, 0, None) => Status::Pass,
                 _ => Status::Fail,
             };
             CapabilityStatus {
                 capability,
                 status,
                 findings: active,
+                reason,
             }
         })
         .collect()

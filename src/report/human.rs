@@ -44,9 +44,12 @@ pub fn render(report: &Report, color: bool) -> String {
     }
     out.push_str("Capability summary:\n");
     for c in &report.capabilities {
-        let status = match c.status {
-            super::Status::Fail => format!("fail ({})", plural(c.findings, "finding")),
-            other => other.as_str().to_owned(),
+        let status = match (c.status, &c.reason) {
+            (super::Status::Fail, _) if c.findings > 0 => {
+                format!("fail ({})", plural(c.findings, "finding"))
+            }
+            (other, Some(reason)) => format!("{} ({reason})", other.as_str()),
+            (other, None) => other.as_str().to_owned(),
         };
         out.push_str(&format!(
             "  {:<13} {:<37} {status}\n",

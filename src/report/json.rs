@@ -47,6 +47,8 @@ struct Capability {
     name: &'static str,
     status: &'static str,
     findings: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -124,6 +126,7 @@ pub fn render(report: &Report) -> String {
                     name: c.capability.name(),
                     status: c.status.as_str(),
                     findings: c.findings,
+                    reason: c.reason.clone(),
                 })
                 .collect(),
         },

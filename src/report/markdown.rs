@@ -18,11 +18,14 @@ pub fn render(report: &Report) -> String {
     ));
     out.push_str("| Capability | Status | Findings |\n|---|---|---|\n");
     for c in &report.capabilities {
+        let status = match &c.reason {
+            Some(reason) => format!("{} ({})", c.status.as_str(), markdown_message(reason)),
+            None => c.status.as_str().to_owned(),
+        };
         out.push_str(&format!(
-            "| {} {} | {} | {} |\n",
+            "| {} {} | {status} | {} |\n",
             c.capability.id(),
             c.capability.name(),
-            c.status.as_str(),
             c.findings
         ));
     }

@@ -58,6 +58,9 @@ pub struct CapabilityStatus {
     pub status: Status,
     /// Active (not suppressed) findings of this capability.
     pub findings: usize,
+    /// Why it is not evaluated, or why it fails without findings of its
+    /// own (files it needs could not be read).
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -113,7 +116,7 @@ impl Report {
 }
 
 /// Pluralises a count for summaries: `1 error`, `2 errors`.
-pub(crate) fn plural(n: usize, word: &str) -> String {
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("{n} {word}")
     } else {

@@ -65,7 +65,7 @@ fn evaluate(ctx: &Context<'_>, d: &Declared) -> Vec<Finding> {
                         ctx,
                         d,
                         &head(p),
-                        format!("`{p}` does not match `{re}`"),
+                        format!("`{p}` does not match `{}`", shown(re.as_str())),
                     ));
                 }
             }
@@ -75,12 +75,16 @@ fn evaluate(ctx: &Context<'_>, d: &Declared) -> Vec<Finding> {
                 let Some(source) = ctx.facts.sources.get(p) else {
                     continue;
                 };
-                for m in re.find_iter(&source.text) {
+                // Empty matches say nothing a person can fix (a pattern
+                // such as `x*` matches between every two characters), and
+                // a file is reported at most MAX_MATCHES times.
+                let matches = re.find_iter(&source.text).filter(|m| !m.is_empty());
+                for m in matches.take(crate::rules::MAX_PER_RULE_AND_FILE + 1) {
                     out.extend(finding(
                         ctx,
                         d,
                         &source.location(m.range()),
-                        format!("matches `{re}`"),
+                        format!("matches `{}`", shown(re.as_str())),
                     ));
                 }
             }
@@ -162,7 +166,20 @@ fn path_findings(
                     .join(", ")
             ),
         ),
-        PathTest::Matches(re) => value_test(&|v| re.is_match(v), format!("a match for `{re}`")),
+        PathTest::Matches(re) => value_test(
+            &|v| re.is_match(v),
+            format!("a match for `{}`", shown(re.as_str())),
+        ),
+    }
+}
+
+/// A policy pattern as messages quote it: its first characters only, so a
+/// long pattern does not fill every finding.
+fn shown(pattern: &str) -> String {
+    const MAX: usize = 60;
+    match pattern.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", pattern.get(..cut).unwrap_or(pattern)),
+        None => pattern.to_owned(),
     }
 }
 

@@ -65,6 +65,57 @@ impl Context<'_> {
     }
 }
 
+/// At most this many findings of one rule in one file are listed; the rest
+/// are counted in one more finding. A file crafted to match a pattern
+/// millions of times costs bounded memory and output.
+pub const MAX_PER_RULE_AND_FILE: usize = 100;
+
+/// Keeps the first [`MAX_PER_RULE_AND_FILE`] findings of each rule in each
+/// file (in report order) and replaces the rest with one finding that
+/// counts them. `findings` must be sorted.
+pub fn cap_per_file(findings: Vec<Finding>) -> Vec<Finding> {
+    use std::collections::HashMap;
+    let mut seen: HashMap<(RuleIdKey, String), usize> = HashMap::new();
+    let mut out = Vec::with_capacity(findings.len());
+    let mut dropped: std::collections::BTreeMap<(RuleIdKey, String), (Finding, usize)> =
+        std::collections::BTreeMap::new();
+    for f in findings {
+        let key = (f.rule.as_str(), f.location.path.as_str().to_owned());
+        let n = seen.entry(key.clone()).or_insert(0);
+        *n += 1;
+        if *n <= MAX_PER_RULE_AND_FILE {
+            out.push(f);
+            continue;
+        }
+        match dropped.get_mut(&key) {
+            Some((first, count)) => {
+                *count += 1;
+                first.severity = first.severity.max(f.severity);
+            }
+            None => {
+                dropped.insert(key, (f, 1));
+            }
+        }
+    }
+    for (mut first, count) in dropped.into_values() {
+        first.message = format!(
+            "{} more finding{} of `{}` in `{}` are not listed (the first {MAX_PER_RULE_AND_FILE} are)",
+            count,
+            if count == 1 { "" } else { "s" },
+            first.rule,
+            first.location.path
+        );
+        first.help =
+            Some("fix the listed ones first; the same cause usually explains the rest".to_owned());
+        first.subject = "more".to_owned();
+        first.component = None;
+        out.push(first);
+    }
+    out
+}
+
+type RuleIdKey = &'static str;
+
 /// One family of rules: a function from the context to findings.
 type Family = fn(&Context<'_>) -> Vec<Finding>;
 

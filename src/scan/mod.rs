@@ -27,6 +27,28 @@ use crate::location::{Location, RelPath, SourceFile};
 /// megabytes.
 pub const MAX_FILE_BYTES: u64 = read::MAX_FILE_BYTES;
 
+/// Keeps, per kind of content hit, one more than rules list per file (so
+/// the rest is still counted as "more"): a file crafted to match millions
+/// of times costs bounded memory, and padding with one kind of hit cannot
+/// push another kind out.
+fn cap_hits(hits: Vec<ContentHit>) -> Vec<ContentHit> {
+    let mut counts = [0usize; 3];
+    hits.into_iter()
+        .filter(|h| {
+            let slot = match h.kind {
+                crate::facts::HitKind::Secret { .. } => 0,
+                crate::facts::HitKind::TlsDisabled { .. } => 1,
+                crate::facts::HitKind::InsecureUrl => 2,
+            };
+            let n = counts.get_mut(slot).map_or(0, |c| {
+                *c += 1;
+                *c
+            });
+            n <= crate::rules::MAX_PER_RULE_AND_FILE + 1
+        })
+        .collect()
+}
+
 /// What one file turned into.
 enum Scanned {
     CargoManifest(cargo::Manifest),
@@ -178,7 +200,23 @@ pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
         &docs.python_locks,
         &sources,
     ));
-    facts.missing_lockfiles = missing_lockfiles(&docs, &sources);
+    // A lockfile that is there but could not be read or parsed is reported
+    // as such (an error), not as missing.
+    let broken_locks: Vec<&str> = facts
+        .problems
+        .iter()
+        .filter(|p| p.kind.is_lockfile())
+        .map(|p| p.problem.location().path.parent())
+        .collect();
+    facts.missing_lockfiles = missing_lockfiles(&docs, &sources)
+        .into_iter()
+        .filter(|m| {
+            let dir = m.manifest.path.parent();
+            !broken_locks.iter().any(|lock_dir| {
+                lock_dir.is_empty() || dir == *lock_dir || dir.starts_with(&format!("{lock_dir}/"))
+            })
+        })
+        .collect();
     for (_, components) in docs.go_modules {
         facts.components.extend(components);
     }
@@ -283,6 +321,9 @@ fn scan_file(file: &DiscoveredFile, env: &Environment) -> Option<FileScan> {
         None if !needed => Arc::new(SourceFile::new(source.path.clone(), String::new())),
         None => source,
     };
+    // Every secret is masked above; only a bounded number of hits per file
+    // goes on (rules list at most `MAX_PER_RULE_AND_FILE` of each anyway).
+    let hits = cap_hits(hits);
     Some(FileScan {
         source,
         scanned,
