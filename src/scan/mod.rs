@@ -11,6 +11,7 @@ pub mod golang;
 pub mod npm;
 pub mod python;
 mod read;
+mod toml_sections;
 pub mod tooling;
 
 use std::collections::{BTreeMap, HashMap};

@@ -10,7 +10,6 @@ use super::{Locked, Lockfile, PYPI, registry};
 use crate::facts::{FileProblem, Scope, Source};
 use crate::json;
 use crate::location::SourceFile;
-use crate::scan::toml_problem;
 
 #[derive(Deserialize)]
 struct RawLock {
@@ -87,10 +86,19 @@ fn source_of(raw: Option<&RawSource>) -> (Source, bool) {
 }
 
 fn parse_toml_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
-    let raw: RawLock = toml::from_str(&source.text).map_err(|e| toml_problem(source, &e))?;
-    let packages = raw
-        .package
+    let sections: Vec<RawLock> =
+        crate::scan::toml_sections::parse(source, "[[package]]", |lock: &mut RawLock, by| {
+            for p in &mut lock.package {
+                let span = p.name.span();
+                p.name = Spanned::new(
+                    span.start + by..span.end + by,
+                    std::mem::take(p.name.get_mut()),
+                );
+            }
+        })?;
+    let packages = sections
         .into_iter()
+        .flat_map(|raw| raw.package)
         .map(|p| {
             let (src, own) = source_of(p.source.as_ref());
             let scope = match (p.category.as_deref(), p.optional) {
