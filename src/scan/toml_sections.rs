@@ -29,14 +29,13 @@ fn section_starts(text: &str, header: &str) -> Vec<usize> {
 }
 
 /// Parses each section of `source` as a document of type `T` and returns
-/// them in order, with every span the section reports moved by its offset
-/// (`shift` is applied to each parsed value). The first error stops it, at
-/// its true position in the file.
+/// them in order with the byte offset the section starts at (spans inside
+/// a section are relative to it). The first error stops it, at its true
+/// position in the file.
 pub fn parse<T: DeserializeOwned>(
     source: &SourceFile,
     header: &str,
-    shift: impl Fn(&mut T, usize),
-) -> Result<Vec<T>, FileProblem> {
+) -> Result<Vec<(usize, T)>, FileProblem> {
     let text = source.text.as_str();
     let starts = section_starts(text, header);
     let mut out = Vec::with_capacity(starts.len());
@@ -44,10 +43,7 @@ pub fn parse<T: DeserializeOwned>(
         let end = starts.get(i + 1).copied().unwrap_or(text.len());
         let chunk = text.get(start..end).unwrap_or("");
         match toml::from_str::<T>(chunk) {
-            Ok(mut value) => {
-                shift(&mut value, start);
-                out.push(value);
-            }
+            Ok(value) => out.push((start, value)),
             Err(e) => {
                 let span = e
                     .span()

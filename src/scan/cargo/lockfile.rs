@@ -8,7 +8,6 @@ use toml::Spanned;
 
 use crate::facts::FileProblem;
 use crate::location::{RelPath, SourceFile};
-use crate::scan::toml_problem;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LockPackage {
@@ -50,12 +49,13 @@ struct RawPackage {
 }
 
 pub fn parse_lockfile(source: &SourceFile) -> Result<Lockfile, FileProblem> {
-    let raw: RawLock = toml::from_str(&source.text).map_err(|e| toml_problem(source, &e))?;
-    let packages = raw
-        .package
+    // One `[[package]]` at a time: bounded memory for any size of lockfile.
+    let sections: Vec<(usize, RawLock)> = crate::scan::toml_sections::parse(source, "[[package]]")?;
+    let packages = sections
         .into_iter()
-        .map(|p| LockPackage {
-            name_span: p.name.span(),
+        .flat_map(|(by, raw)| raw.package.into_iter().map(move |p| (p, by)))
+        .map(|(p, by)| LockPackage {
+            name_span: p.name.span().start + by..p.name.span().end + by,
             name: p.name.into_inner(),
             version: p.version,
             source: p.source,

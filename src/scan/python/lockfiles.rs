@@ -106,8 +106,9 @@ fn parse_toml_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
                 (_, true) => Scope::Optional,
                 _ => Scope::Runtime,
             };
+            let span = p.name.span();
             Locked {
-                span: p.name.span(),
+                span: span.start + by..span.end + by,
                 name: p.name.into_inner(),
                 version: p.version.unwrap_or_default(),
                 source: src,
