@@ -86,20 +86,12 @@ fn source_of(raw: Option<&RawSource>) -> (Source, bool) {
 }
 
 fn parse_toml_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
-    let sections: Vec<RawLock> =
-        crate::scan::toml_sections::parse(source, "[[package]]", |lock: &mut RawLock, by| {
-            for p in &mut lock.package {
-                let span = p.name.span();
-                p.name = Spanned::new(
-                    span.start + by..span.end + by,
-                    std::mem::take(p.name.get_mut()),
-                );
-            }
-        })?;
+    // One `[[package]]` at a time: bounded memory for any size of lockfile.
+    let sections: Vec<(usize, RawLock)> = crate::scan::toml_sections::parse(source, "[[package]]")?;
     let packages = sections
         .into_iter()
-        .flat_map(|raw| raw.package)
-        .map(|p| {
+        .flat_map(|(by, raw)| raw.package.into_iter().map(move |p| (p, by)))
+        .map(|(p, by)| {
             let (src, own) = source_of(p.source.as_ref());
             let scope = match (p.category.as_deref(), p.optional) {
                 (Some("dev"), _) => Scope::Dev,
