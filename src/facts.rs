@@ -89,6 +89,36 @@ impl Component {
     pub fn ecosystem(&self) -> Ecosystem {
         self.purl.ecosystem
     }
+
+    /// Masks credentials in every URL the component carries
+    /// (`https://x-access-token:…@github.com/…` in a git dependency):
+    /// no rule needs them, and every report and inventory shows these.
+    pub fn mask_credentials(&mut self) {
+        let mask = |s: &mut String| {
+            if let std::borrow::Cow::Owned(masked) = crate::escape::credentials(s) {
+                *s = masked;
+            }
+        };
+        match &mut self.source {
+            Source::Registry(url) | Source::Path(url) | Source::Url(url) => mask(url),
+            Source::Git { url, reference } => {
+                mask(url);
+                if let Some(r) = reference {
+                    mask(r);
+                }
+            }
+        }
+        for s in [
+            self.purl.version.as_mut(),
+            self.purl.repository_url.as_mut(),
+            self.requirement.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            mask(s);
+        }
+    }
 }
 
 /// A file of a known kind that could not be read as that kind.

@@ -29,10 +29,64 @@ struct Index {
 struct Group {
     /// Exceptions without a `path`.
     anywhere: Vec<usize>,
-    /// Those with one, their globs matched all at once.
-    paths: Vec<globset::Glob>,
-    pathed: Vec<usize>,
-    set: Option<GlobSet>,
+    paths: PathIndex,
+}
+
+/// Path globs, so that a path is tested only against globs that can match
+/// it: a glob with a literal start (`vendor/x/**`) only against paths
+/// that start with it, the rest (`**/*.min.js`) as one set.
+#[derive(Default)]
+struct PathIndex {
+    by_prefix: HashMap<String, Vec<(usize, globset::GlobMatcher)>>,
+    general: Vec<(usize, globset::Glob)>,
+    set: Option<(GlobSet, Vec<usize>)>,
+}
+
+impl PathIndex {
+    fn add(&mut self, exception: usize, matcher: &globset::GlobMatcher) {
+        let text = matcher.glob().glob();
+        let prefix: String = text
+            .chars()
+            .take_while(|c| !matches!(c, '*' | '?' | '[' | '{' | '\\'))
+            .collect();
+        if prefix.is_empty() {
+            self.general.push((exception, matcher.glob().clone()));
+        } else {
+            self.by_prefix
+                .entry(prefix)
+                .or_default()
+                .push((exception, matcher.clone()));
+        }
+    }
+
+    fn finish(&mut self) {
+        let mut builder = GlobSetBuilder::new();
+        let mut ids = Vec::new();
+        for (exception, glob) in std::mem::take(&mut self.general) {
+            builder.add(glob);
+            ids.push(exception);
+        }
+        self.set = builder.build().ok().map(|set| (set, ids));
+    }
+
+    fn matches(&self, path: &str, out: &mut Vec<usize>) {
+        if !self.by_prefix.is_empty() {
+            for end in (1..=path.len()).filter(|&i| path.is_char_boundary(i)) {
+                let Some(globs) = path.get(..end).and_then(|p| self.by_prefix.get(p)) else {
+                    continue;
+                };
+                out.extend(
+                    globs
+                        .iter()
+                        .filter(|(_, m)| m.is_match(path))
+                        .map(|(i, _)| *i),
+                );
+            }
+        }
+        if let Some((set, ids)) = &self.set {
+            out.extend(set.matches(path).into_iter().filter_map(|i| ids.get(i)));
+        }
+    }
 }
 
 impl Index {
@@ -61,19 +115,12 @@ impl Index {
                 continue;
             };
             match &e.path {
-                Some(path) => {
-                    g.paths.push(path.glob().clone());
-                    g.pathed.push(i);
-                }
+                Some(path) => g.paths.add(i, path),
                 None => g.anywhere.push(i),
             }
         }
         for g in &mut groups {
-            let mut builder = GlobSetBuilder::new();
-            for glob in std::mem::take(&mut g.paths) {
-                builder.add(glob);
-            }
-            g.set = builder.build().ok();
+            g.paths.finish();
         }
         Index {
             exact,
@@ -95,13 +142,7 @@ impl Index {
         let mut out = Vec::new();
         for g in groups.into_iter().filter_map(|g| self.groups.get(g)) {
             out.extend(&g.anywhere);
-            if let Some(set) = &g.set {
-                out.extend(
-                    set.matches(finding.location.path.as_str())
-                        .into_iter()
-                        .filter_map(|i| g.pathed.get(i)),
-                );
-            }
+            g.paths.matches(finding.location.path.as_str(), &mut out);
         }
         out.sort_unstable();
         out

@@ -208,10 +208,13 @@ fn harmless_host(host: &str) -> bool {
 /// A URI in an identifier position (`"$id"`, `"$schema"`, `"$ref"`,
 /// `xmlns`): it names a schema or namespace and is never fetched.
 fn is_identifier(text: &str, at: usize) -> bool {
+    // Only the key just before the URL matters; looking back a bounded
+    // distance keeps a megabyte-long line linear.
+    let from = crate::location::floor_char_boundary(text, at.saturating_sub(256));
     let line_start = text
-        .get(..at)
+        .get(from..at)
         .and_then(|t| t.rfind('\n'))
-        .map_or(0, |i| i + 1);
+        .map_or(from, |i| from + i + 1);
     let before = text.get(line_start..at).unwrap_or("");
     ["$id", "$schema", "$ref", "xmlns", "xsi:schemaLocation"]
         .iter()

@@ -221,6 +221,9 @@ pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
     for (_, components) in docs.go_modules {
         facts.components.extend(components);
     }
+    for component in &mut facts.components {
+        component.mask_credentials();
+    }
     facts.sources = sources;
     facts.sorted()
 }
