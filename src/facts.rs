@@ -91,7 +91,7 @@ impl Component {
     }
 
     /// Masks credentials in every URL the component carries
-    /// (`https://x-access-token:…@github.com/…` in a git dependency):
+    /// (a token as the user or password of a git dependency's URL):
     /// no rule needs them, and every report and inventory shows these.
     pub fn mask_credentials(&mut self) {
         let mask = |s: &mut String| {

