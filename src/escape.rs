@@ -83,7 +83,13 @@ pub fn credential_spans(text: &str) -> Vec<std::ops::Range<usize>> {
         }
         match end {
             Some(at) if at > start => {
-                spans.push(start..at);
+                // `user:password`, or a lone user long enough to be a
+                // token (`https://ghp_…@github.com`); `ssh://git@host`'s
+                // user name is not a secret.
+                let info = text.get(start..at).unwrap_or("");
+                if info.contains(':') || info.chars().count() >= 16 {
+                    spans.push(start..at);
+                }
                 from = at + 1;
             }
             _ => from = start,
@@ -244,6 +250,9 @@ mod tests {
             "docker://alpine@sha256:00"
         );
         assert_eq!(credentials("no url here"), "no url here");
+        assert_eq!(credentials("git+ssh://git@github.com/o/r"), "git+ssh://git@github.com/o/r");
+        let lone = format!("https://{}@github.com/o/r", "t".repeat(40));
+        assert_eq!(credentials(&lone), "https://***@github.com/o/r");
         let mut kept = format!("u = \"https://tok:{}@h/\"", "secretvalue");
         let len = kept.len();
         mask_credentials_in_place(&mut kept);
