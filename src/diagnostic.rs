@@ -162,8 +162,7 @@ impl Window {
         } else {
             last.end.max(end)
         };
-        let mut raw = text.get(from..to).unwrap_or("").to_owned();
-        escape::mask_credentials_in_place(&mut raw);
+        let raw = masked(text, from..to);
         let mut out = String::with_capacity(raw.len() + 8);
         if cut_before {
             out.push('…');
@@ -191,6 +190,15 @@ impl Window {
             cut_before,
         }
     }
+}
+
+/// `text[range]` with URL credentials masked, also those of a URL that
+/// starts before the window (its scheme cut off by the window).
+fn masked(text: &str, range: Range<usize>) -> String {
+    let lead = floor_char_boundary(text, range.start.saturating_sub(CONTEXT_BYTES * 4));
+    let mut wide = text.get(lead..range.end).unwrap_or("").to_owned();
+    escape::mask_credentials_in_place(&mut wide);
+    wide.get(range.start - lead..).unwrap_or("").to_owned()
 }
 
 /// An empty span still needs a caret: widen it to one character.

@@ -250,7 +250,10 @@ mod tests {
             "docker://alpine@sha256:00"
         );
         assert_eq!(credentials("no url here"), "no url here");
-        assert_eq!(credentials("git+ssh://git@github.com/o/r"), "git+ssh://git@github.com/o/r");
+        assert_eq!(
+            credentials("git+ssh://git@github.com/o/r"),
+            "git+ssh://git@github.com/o/r"
+        );
         let lone = format!("https://{}@github.com/o/r", "t".repeat(40));
         assert_eq!(credentials(&lone), "https://***@github.com/o/r");
         let mut kept = format!("u = \"https://tok:{}@h/\"", "secretvalue");

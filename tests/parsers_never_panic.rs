@@ -139,3 +139,162 @@ fn yaml_alias_bombs_and_deep_nesting_are_refused_not_expanded() {
         assert!(pscf_lint::yaml::from_source::<PolicyFile>(&s).is_err());
     }
 }
+
+/// Text with the characters that break terminals, logs and Markdown.
+fn hostile_text() -> impl Strategy<Value = String> {
+    let atoms = prop_oneof![
+        Just("\u{1b}[2J".to_owned()),
+        Just("\u{1b}]0;title\u{7}".to_owned()),
+        Just("\n::error file=x::pwned\n".to_owned()),
+        Just("\r".to_owned()),
+        Just("\u{202e}".to_owned()),
+        Just("\u{85}".to_owned()),
+        Just("<img src=x>".to_owned()),
+        Just("<!--".to_owned()),
+        Just("`".to_owned()),
+        Just("|".to_owned()),
+        Just("@org/team".to_owned()),
+        Just("%0A".to_owned()),
+        Just("https://user:hunter2@h/".to_owned()),
+        Just("é✓".to_owned()),
+        "[ -~]{0,12}",
+    ];
+    prop::collection::vec(atoms, 0..12).prop_map(|parts| parts.concat())
+}
+
+/// Markdown with its code spans taken out: what GitHub renders as Markdown
+/// (inside a code span `<`, `@` and `|`... are shown as they are).
+fn outside_code_spans(md: &str) -> String {
+    let mut out = String::new();
+    let mut rest = md;
+    while let Some(start) = rest.find('`') {
+        out.push_str(rest.get(..start).unwrap_or(""));
+        let after = rest.get(start..).unwrap_or("");
+        let run = after.chars().take_while(|&c| c == '`').count();
+        let body = after.get(run..).unwrap_or("");
+        let fence = "`".repeat(run);
+        // The closing fence is a run of exactly the same length.
+        let mut search = 0;
+        let mut close = None;
+        while let Some(i) = body.get(search..).and_then(|b| b.find(&fence)) {
+            let at = search + i;
+            let longer = body.get(at + run..).is_some_and(|t| t.starts_with('`'));
+            let preceded = at > 0 && body.get(..at).is_some_and(|t| t.ends_with('`'));
+            if !longer && !preceded {
+                close = Some(at);
+                break;
+            }
+            search = at + run;
+        }
+        match close {
+            Some(at) => rest = body.get(at + run..).unwrap_or(""),
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn no_hidden(out: &str) -> bool {
+    !out.chars().any(|c| {
+        (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c) || c == '\u{85}'
+    })
+}
+
+fn report_with(
+    message: &str,
+    path: &str,
+    text: &str,
+    a: usize,
+    b: usize,
+) -> pscf_lint::report::Report {
+    use pscf_lint::finding::{Finding, Severity};
+    use pscf_lint::location::Location;
+    let source = std::sync::Arc::new(SourceFile::new(RelPath::new(path), text.to_owned()));
+    let location = Location::from_span(RelPath::new(path), &source.text, &source.index, a..b);
+    let rule = pscf_lint::rules::registry::find("PSCF-SPM-MAR/insecure-transport")
+        .map(|r| r.id.clone())
+        .unwrap_or_else(|| panic!("rule"));
+    let mut finding = Finding::new(rule, Severity::Warning, message.to_owned(), location);
+    finding.help = Some(message.to_owned());
+    finding.make_printable();
+    pscf_lint::report::Report {
+        root: ".".to_owned(),
+        findings: vec![finding],
+        capabilities: Vec::new(),
+        fail_on: pscf_lint::finding::FailOn::Error,
+        components: 0,
+        sources: std::collections::BTreeMap::from([(RelPath::new(path), source)]),
+        prefix: "sub/".to_owned(),
+        external: std::collections::BTreeSet::new(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn renderers_never_panic_or_pass_hidden_characters(
+        message in hostile_text(),
+        path in hostile_text(),
+        text in hostile_text(),
+        a in 0usize..400,
+        b in 0usize..400,
+    ) {
+        // A walked path has no empty component, so never a `//`.
+        let path = if path.is_empty() { "f".to_owned() } else { path.replace("//", "/").replace("hunter2", "h") };
+        let report = report_with(&message, &path, &text, a, b);
+        let human = pscf_lint::report::human::render(&report, false);
+        prop_assert!(no_hidden(&human), "{human:?}");
+        prop_assert!(!human.contains("hunter2"));
+        let github = pscf_lint::report::github::render(&report);
+        for line in github.lines() {
+            prop_assert!(line.starts_with("::warning "), "{line:?}");
+        }
+        prop_assert!(no_hidden(&github));
+        let markdown = pscf_lint::report::markdown::render(&report);
+        prop_assert!(no_hidden(&markdown));
+        let prose = outside_code_spans(&markdown);
+        prop_assert!(!prose.contains('<') && !prose.contains('@'), "{markdown}");
+        for json in [pscf_lint::report::json::render(&report), pscf_lint::report::sarif::render(&report)] {
+            prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+            prop_assert!(!json.contains("hunter2"));
+        }
+    }
+
+    #[test]
+    fn escaping_is_total_and_idempotent(text in hostile_text()) {
+        let once = pscf_lint::escape::inline(&text).into_owned();
+        prop_assert!(no_hidden(&once) && !once.contains('\n'));
+        prop_assert_eq!(pscf_lint::escape::inline(&once).into_owned(), once);
+        let md = pscf_lint::escape::markdown_message(&text);
+        let prose = outside_code_spans(&md);
+        prop_assert!(!prose.contains('<') && !prose.contains('@') && !md.contains('\n'), "{md}");
+        prop_assert!(!pscf_lint::escape::credentials(&text).contains("hunter2"));
+    }
+}
+
+proptest! {
+    // Each case writes a file: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn the_policy_loader_never_panics_and_never_leaks(
+        text in structured(),
+        extends in prop::collection::vec(hostile_text(), 0..3),
+    ) {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let list: Vec<String> = extends.iter().map(|e| format!("{e:?}")).collect();
+        let config = format!("extends: [{}]\n{text}", list.join(", "));
+        std::fs::write(dir.path().join(".pscf-lint.yaml"), config).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(dir.path().join("secret.txt"), "hunter2hunter2").unwrap_or_else(|e| panic!("{e}"));
+        if let Err(errors) = pscf_lint::policy::load(dir.path(), pscf_lint::policy::Request::default()) {
+            let rendered = errors.render(false);
+            prop_assert!(no_hidden(&rendered), "{rendered:?}");
+            prop_assert!(!rendered.contains("hunter2hunter2"));
+        }
+    }
+}
