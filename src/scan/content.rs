@@ -221,10 +221,17 @@ fn is_identifier(text: &str, at: usize) -> bool {
         .any(|k| before.contains(k))
 }
 
-/// Redacted form of a secret: its first 4 characters, then `…`.
+/// Redacted form of a secret: at most its first 4 characters, then `…`.
 pub fn redact(secret: &str) -> String {
-    let head: String = secret.chars().take(4).collect();
+    let head: String = secret.chars().take(shown_chars(secret)).collect();
     format!("{head}…")
+}
+
+/// How many leading characters of a secret may be shown: none of a short
+/// one (four characters of an eight-character password are half of it),
+/// four of one of 12 characters or more.
+pub fn shown_chars(secret: &str) -> usize {
+    if secret.chars().count() < 12 { 0 } else { 4 }
 }
 
 /// What kind of text a file holds, which decides the checks that apply.
@@ -328,9 +335,9 @@ pub fn redacted(text: &str, hits: &[ContentHit]) -> Option<String> {
     }
     let mut bytes = text.as_bytes().to_vec();
     for span in secrets {
-        let keep = text
-            .get(span.clone())
-            .map_or(0, |s| s.chars().take(4).map(char::len_utf8).sum());
+        let keep = text.get(span.clone()).map_or(0, |s| {
+            s.chars().take(shown_chars(s)).map(char::len_utf8).sum()
+        });
         for b in bytes
             .get_mut(span.start + keep..span.end)
             .into_iter()
