@@ -257,6 +257,8 @@ pub struct Facts {
     /// Parsed configuration files that declarative requirements name.
     pub configs: BTreeMap<RelPath, ConfigNode>,
     pub problems: Vec<FileProblem>,
+    /// Descriptor, CODEOWNERS and security policy (PSCF-SPM-POM).
+    pub product: crate::scan::product::ProductFacts,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
 }
@@ -267,9 +269,14 @@ impl Facts {
     pub fn sorted(mut self) -> Self {
         self.components
             .sort_by(|a, b| (&a.location, &a.purl, a.scope).cmp(&(&b.location, &b.purl, b.scope)));
+        self.sort_problems();
+        self
+    }
+
+    /// Problems in their canonical order (also after later stages add some).
+    pub fn sort_problems(&mut self) {
         self.problems
             .sort_by(|a, b| problem_key(a).cmp(&problem_key(b)));
-        self
     }
 }
 

@@ -9,6 +9,7 @@ pub mod advisories;
 pub mod capabilities;
 pub mod diagnostic;
 pub mod discover;
+pub mod evidence;
 pub mod facts;
 pub mod finding;
 pub mod git;
@@ -17,6 +18,7 @@ pub mod inventory;
 pub mod json;
 pub mod location;
 pub mod policy;
+pub mod product;
 pub mod purl;
 pub mod report;
 pub mod rules;
@@ -129,7 +131,8 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
     };
     let (facts, findings) = pool.install(|| {
         let files = discover::discover(root, &excludes, options.jobs.max(1));
-        let facts = scan::scan(&files, &env);
+        let mut facts = scan::scan(&files, &env);
+        evidence::gather(root, &policy, &mut facts);
         let ctx = Context {
             policy: &policy,
             facts: &facts,
@@ -141,7 +144,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         (facts, findings)
     });
-    let capabilities = capability_statuses(&policy, &findings);
+    let capabilities = capability_statuses(&policy, &facts, &findings);
     let mut sources = facts.sources;
     for source in &policy.sources {
         sources
@@ -158,39 +161,36 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
     })
 }
 
-/// Which capabilities this policy evaluates, and whether each passed.
-fn capability_statuses(policy: &Policy, findings: &[finding::Finding]) -> Vec<CapabilityStatus> {
+/// Which capabilities this policy evaluates, and whether each passed;
+/// a capability that is not evaluated says why and how to change that.
+fn capability_statuses(
+    policy: &Policy,
+    facts: &facts::Facts,
+    findings: &[finding::Finding],
+) -> Vec<CapabilityStatus> {
     Capability::ALL
         .into_iter()
         .map(|capability| {
-            let evaluated = match capability {
-                Capability::RecommendedComponents => policy.components.is_some(),
-                // Evaluated only if some of its rules are still switched on.
-                Capability::MinimumApplicationRequirements => policy.requirements.iter().any(|r| {
-                    policy
-                        .rule_severity(&r.rule, finding::Severity::Note)
-                        .is_some()
-                }),
-                Capability::RecommendedSharedSecurityServices => policy.services.iter().any(|s| {
-                    policy
-                        .rule_severity(&s.rule, finding::Severity::Note)
-                        .is_some()
-                }),
-                _ => false,
-            };
-            let active = findings
+            let reason = evidence::not_evaluated(capability, policy, facts);
+            let active: Vec<_> = findings
                 .iter()
                 .filter(|f| !f.is_suppressed() && f.rule.capability() == Some(capability))
+                .collect();
+            // Notes that say a figure could not be computed never fail it.
+            let failing = active
+                .iter()
+                .filter(|f| !evidence::is_informational(&f.rule))
                 .count();
-            let status = match (evaluated, active) {
-                (false, 0) => Status::NotEvaluated,
+            let status = match (&reason, failing) {
+                (Some(_), 0) => Status::NotEvaluated,
                 (_, 0) => Status::Pass,
                 _ => Status::Fail,
             };
             CapabilityStatus {
                 capability,
                 status,
-                findings: active,
+                findings: active.len(),
+                reason: reason.filter(|_| status == Status::NotEvaluated),
             }
         })
         .collect()

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::validate::{ComponentsLayer, Layer, validate};
-use super::{ComponentPolicy, LicensePolicy, Policy, PolicyError, PolicyErrors, Product};
+use super::{ComponentPolicy, LicensePolicy, Policy, PolicyError, PolicyErrors};
 use crate::location::{RelPath, SourceFile};
 use crate::yaml;
 
@@ -253,8 +253,9 @@ fn merge(policy: &mut Policy, layer: Layer) {
     }
     policy.exclude.extend(layer.exclude);
     if let Some(p) = layer.product {
-        merge_product(&mut policy.product, p);
+        super::product::merge(&mut policy.product, p);
     }
+    super::metrics::merge(&mut policy.metrics, layer.metrics);
     if let Some(c) = layer.components {
         merge_components(
             policy
@@ -278,23 +279,6 @@ fn merge(policy: &mut Policy, layer: Layer) {
         }
     }
     policy.exceptions.extend(layer.exceptions);
-}
-
-fn merge_product(into: &mut Product, p: Product) {
-    let Product {
-        name,
-        description,
-        owner,
-        lifecycle,
-        contact,
-        end_of_life,
-    } = p;
-    into.name = name.or(into.name.take());
-    into.description = description.or(into.description.take());
-    into.owner = owner.or(into.owner.take());
-    into.lifecycle = lifecycle.or(into.lifecycle.take());
-    into.contact = contact.or(into.contact.take());
-    into.end_of_life = end_of_life.or(into.end_of_life.take());
 }
 
 fn merge_components(into: &mut ComponentPolicy, c: ComponentsLayer) {

@@ -5,6 +5,8 @@
 
 mod error;
 mod load;
+pub mod metrics;
+pub mod product;
 pub mod raw;
 mod validate;
 
@@ -15,7 +17,12 @@ use jiff::civil::Date;
 
 pub use error::{PolicyError, PolicyErrors};
 pub use load::{BUILTIN_NAME, CONFIG_NAMES, builtin_text, discover_config, load, load_file};
-pub use raw::{Mode, Permission, UnknownLicense};
+pub use metrics::{
+    Bound, CoveragePolicy, DeliveryPolicy, MetricsPolicy, QualityPolicy, ReleasePattern,
+    ReportGlob, SecurityReportsPolicy, TestsPolicy,
+};
+pub use product::{Placed, ProductDeclaration, ProductField, ProductPolicy};
+pub use raw::{BandScheme, Mode, Permission, SarifLevel, SecurityPolicySource, UnknownLicense};
 
 use crate::finding::{FailOn, RuleId, Severity};
 use crate::location::{Location, SourceFile};
@@ -27,7 +34,9 @@ use crate::version::VersionRange;
 pub struct Policy {
     pub fail_on: FailOn,
     pub exclude: Vec<Glob>,
-    pub product: Product,
+    /// `None` when no loaded policy has a `product:` section.
+    pub product: Option<ProductPolicy>,
+    pub metrics: MetricsPolicy,
     /// `None` when no loaded policy says anything about components.
     pub components: Option<ComponentPolicy>,
     pub rules: Vec<RuleOverride>,
@@ -41,16 +50,6 @@ pub struct Policy {
     pub exceptions: Vec<Exception>,
     /// The policy files loaded, in merge order (for snippets in reports).
     pub sources: Vec<Arc<SourceFile>>,
-}
-
-#[derive(Debug, Default, Clone)]
-pub struct Product {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub owner: Option<String>,
-    pub lifecycle: Option<String>,
-    pub contact: Option<String>,
-    pub end_of_life: Option<Date>,
 }
 
 #[derive(Debug, Default)]
@@ -247,6 +246,11 @@ impl Policy {
             } = e
             {
                 builder.add(pattern.clone());
+            }
+        }
+        if self.product.is_some() {
+            for g in crate::scan::product::retained_globs() {
+                builder.add(g);
             }
         }
         for d in &self.declared {

@@ -12,8 +12,7 @@ use jiff::civil::Date;
 use super::raw::{self, PolicyFile};
 use super::{
     Assertion, Banned, Declared, Deprecated, Evidence, Exception, PathSegment, PathTest,
-    PolicyError, Product, Recommended, Requirement, RuleOverride, RuleSelector, Service,
-    UnknownLicense,
+    PolicyError, Recommended, Requirement, RuleOverride, RuleSelector, Service, UnknownLicense,
 };
 use crate::finding::{Capability, FailOn, RuleId};
 use crate::location::SourceFile;
@@ -27,7 +26,8 @@ use crate::yaml::{self, Spanned};
 pub struct Layer {
     pub fail_on: Option<FailOn>,
     pub exclude: Vec<Glob>,
-    pub product: Option<Product>,
+    pub product: Option<super::product::ProductLayer>,
+    pub metrics: super::metrics::MetricsLayer,
     pub components: Option<ComponentsLayer>,
     pub rules: Vec<RuleOverride>,
     pub requirements: Vec<Requirement>,
@@ -51,11 +51,11 @@ pub struct ComponentsLayer {
     pub advisories: Option<std::path::PathBuf>,
 }
 
-struct Validator<'a> {
-    source: &'a Arc<SourceFile>,
+pub(super) struct Validator<'a> {
+    pub(super) source: &'a Arc<SourceFile>,
     /// The directory relative paths in this file are resolved against.
     base: &'a Path,
-    errors: Vec<PolicyError>,
+    pub(super) errors: Vec<PolicyError>,
 }
 
 pub fn validate(
@@ -84,6 +84,7 @@ pub fn validate(
             .filter_map(|g| v.path_glob(g))
             .collect(),
         product: file.product.map(|p| v.product(p)),
+        metrics: v.metrics(file.metrics),
         components: file.components.map(|c| v.components(c)),
         rules: file
             .rules
@@ -121,11 +122,11 @@ pub fn validate(
 }
 
 impl Validator<'_> {
-    fn span<T>(&self, value: &Spanned<T>) -> Range<usize> {
+    pub(super) fn span<T>(&self, value: &Spanned<T>) -> Range<usize> {
         yaml::span(value, self.source)
     }
 
-    fn error<T>(&mut self, at: &Spanned<T>, message: String, help: Option<&str>) {
+    pub(super) fn error<T>(&mut self, at: &Spanned<T>, message: String, help: Option<&str>) {
         let mut e = PolicyError::new(self.source, self.span(at), message);
         if let Some(h) = help {
             e = e.with_help(h);
@@ -133,7 +134,7 @@ impl Validator<'_> {
         self.errors.push(e);
     }
 
-    fn date(&mut self, value: &Spanned<String>) -> Option<Date> {
+    pub(super) fn date(&mut self, value: &Spanned<String>) -> Option<Date> {
         match value.value.parse::<Date>() {
             Ok(date) => Some(date),
             Err(_) => {
@@ -147,7 +148,7 @@ impl Validator<'_> {
         }
     }
 
-    fn path_glob(&mut self, value: &Spanned<String>) -> Option<Glob> {
+    pub(super) fn path_glob(&mut self, value: &Spanned<String>) -> Option<Glob> {
         match GlobBuilder::new(&value.value)
             .literal_separator(true)
             .build()
@@ -204,21 +205,6 @@ impl Validator<'_> {
                 self.error(value, message, None);
                 None
             }
-        }
-    }
-
-    fn product(&mut self, p: raw::RawProduct) -> Product {
-        let support = p.support;
-        Product {
-            name: p.name,
-            description: p.description,
-            owner: p.owner,
-            lifecycle: p.lifecycle,
-            contact: support.as_ref().and_then(|s| s.contact.clone()),
-            end_of_life: support
-                .as_ref()
-                .and_then(|s| s.end_of_life.as_ref())
-                .and_then(|d| self.date(d)),
         }
     }
 
@@ -323,7 +309,7 @@ impl Validator<'_> {
 
     /// A user-supplied regex, bounded so that compiling it cannot exhaust
     /// memory (matching is linear-time in the `regex` crate).
-    fn regex(&mut self, value: &Spanned<String>) -> Option<regex::Regex> {
+    pub(super) fn regex(&mut self, value: &Spanned<String>) -> Option<regex::Regex> {
         match regex::RegexBuilder::new(&value.value)
             .size_limit(1 << 20)
             .dfa_size_limit(1 << 20)

@@ -45,6 +45,10 @@ pub fn render(report: &Report, color: bool) -> String {
     for c in &report.capabilities {
         let status = match c.status {
             super::Status::Fail => format!("fail ({})", plural(c.findings, "finding")),
+            super::Status::NotEvaluated => match &c.reason {
+                Some(reason) => format!("not-evaluated: {reason}"),
+                None => "not-evaluated".to_owned(),
+            },
             other => other.as_str().to_owned(),
         };
         out.push_str(&format!(

@@ -14,7 +14,7 @@ struct Document<'a> {
     version: u32,
     tool: Tool,
     root: &'a str,
-    summary: Summary,
+    summary: Summary<'a>,
     findings: Vec<JsonFinding<'a>>,
 }
 
@@ -32,21 +32,23 @@ impl Tool {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     errors: usize,
     warnings: usize,
     notes: usize,
     suppressed: usize,
     components: usize,
-    capabilities: Vec<Capability>,
+    capabilities: Vec<Capability<'a>>,
 }
 
 #[derive(Serialize)]
-struct Capability {
+struct Capability<'a> {
     id: &'static str,
     name: &'static str,
     status: &'static str,
     findings: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -119,6 +121,7 @@ pub fn render(report: &Report) -> String {
                     name: c.capability.name(),
                     status: c.status.as_str(),
                     findings: c.findings,
+                    reason: c.reason.as_deref(),
                 })
                 .collect(),
         },

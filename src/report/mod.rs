@@ -51,6 +51,8 @@ pub struct CapabilityStatus {
     pub status: Status,
     /// Active (not suppressed) findings of this capability.
     pub findings: usize,
+    /// Why it was not evaluated and how to have it evaluated.
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

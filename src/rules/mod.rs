@@ -1,8 +1,10 @@
 //! The evaluate stage: each rule family reads the policy and the facts and
 //! returns findings. Rules know nothing about file formats.
 
+pub mod anchor;
 pub mod declared;
 pub mod mar;
+pub mod pom;
 pub mod rc;
 pub mod registry;
 pub mod rss;
@@ -72,6 +74,7 @@ const FAMILIES: &[Family] = &[
     rc::check,
     rss::check,
     mar::check,
+    pom::check,
     declared::check,
     tool::check,
 ];

@@ -4,11 +4,13 @@
 
 pub mod actions;
 pub mod cargo;
+pub mod codeowners;
 pub mod config;
 pub mod content;
 pub mod docker;
 pub mod golang;
 pub mod npm;
+pub mod product;
 pub mod python;
 pub mod tooling;
 

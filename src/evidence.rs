@@ -1,0 +1,79 @@
+//! Evidence that is not one file at a time, added to the facts after the
+//! per-file scan: the product's descriptor, ownership and security files
+//! (read from the scan's retained texts), the tracked files, quality
+//! reports on disk, and the git history. Each is gathered only when the
+//! policy has a rule that reads it.
+
+use std::path::Path;
+
+use crate::facts::Facts;
+use crate::finding::{Capability, RuleId, Severity};
+use crate::policy::Policy;
+use crate::rules::{self, registry::RuleInfo};
+use crate::scan;
+
+/// Completes `facts` with what the policy's POM, QM and DM rules read.
+pub fn gather(root: &Path, policy: &Policy, facts: &mut Facts) {
+    if policy.product.is_some() {
+        let (product, problems) = scan::product::collect(&facts.sources);
+        facts.product = product;
+        facts.problems.extend(problems);
+        if facts.product.codeowners.is_some() {
+            facts.product.tracked = scan::product::tracked_files(root, &facts.paths);
+        }
+    }
+    facts.sort_problems();
+}
+
+/// Why a capability is not evaluated under this policy and these facts
+/// (and what would change that), or `None` when it is.
+pub fn not_evaluated(capability: Capability, policy: &Policy, _facts: &Facts) -> Option<String> {
+    let any_on = |rules: &[RuleInfo]| {
+        rules
+            .iter()
+            .any(|r| policy.rule_severity(&r.id, r.default_severity).is_some())
+    };
+    let switched_off = |id: &str| format!("the policy switches off every {id} rule");
+    match capability {
+        Capability::RecommendedComponents => policy.components.is_none().then(|| {
+            "the policy has no `components:` catalogue (add one, or extend builtin:pscf-spm)"
+                .to_owned()
+        }),
+        Capability::RecommendedSharedSecurityServices => {
+            let on = policy
+                .services
+                .iter()
+                .any(|s| policy.rule_severity(&s.rule, Severity::Note).is_some());
+            (!on).then(|| {
+                "the policy lists no shared services that are switched on (`services:`)".to_owned()
+            })
+        }
+        Capability::MinimumApplicationRequirements => {
+            let on = policy
+                .requirements
+                .iter()
+                .any(|r| policy.rule_severity(&r.rule, Severity::Note).is_some());
+            (!on).then(|| "the policy requires no built-in check (`requirements:`)".to_owned())
+        }
+        Capability::ProductOperatingModel => match &policy.product {
+            None => Some(
+                "the policy has no `product:` section (add one, or extend builtin:pscf-spm)"
+                    .to_owned(),
+            ),
+            Some(_) if !any_on(rules::pom::RULES) => Some(switched_off(capability.id())),
+            Some(_) => None,
+        },
+        Capability::DeliveryMetrics => policy.metrics.delivery.is_none().then(|| {
+            "the policy asks for no delivery figures (add `metrics.delivery`, or extend builtin:pscf-spm)".to_owned()
+        }),
+        Capability::QualityMetrics => policy.metrics.quality.is_none().then(|| {
+            "the policy asks for no quality figures (add `metrics.quality`, or extend builtin:pscf-spm)".to_owned()
+        }),
+    }
+}
+
+/// Rules whose findings say a figure could not be computed: they never
+/// make a capability fail.
+pub fn is_informational(_rule: &RuleId) -> bool {
+    false
+}
