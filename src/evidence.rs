@@ -6,14 +6,17 @@
 
 use std::path::Path;
 
+use jiff::civil::Date;
+
 use crate::facts::Facts;
 use crate::finding::{Capability, RuleId, Severity};
+use crate::history;
 use crate::policy::Policy;
 use crate::rules::{self, registry::RuleInfo};
 use crate::scan;
 
 /// Completes `facts` with what the policy's POM, QM and DM rules read.
-pub fn gather(root: &Path, policy: &Policy, facts: &mut Facts) {
+pub fn gather(root: &Path, policy: &Policy, now: Option<Date>, facts: &mut Facts) {
     if policy.product.is_some() {
         let (product, problems) = scan::product::collect(&facts.sources);
         facts.product = product;
@@ -22,12 +25,23 @@ pub fn gather(root: &Path, policy: &Policy, facts: &mut Facts) {
             facts.product.tracked = scan::product::tracked_files(root, &facts.paths);
         }
     }
+    if let Some(delivery) = &policy.metrics.delivery {
+        facts.delivery = Some(history::read(root, delivery, now.and_then(end_of_day)));
+    }
     facts.sort_problems();
+}
+
+/// The last second of `date`, UTC: `--now 2026-06-01` includes that day.
+pub fn end_of_day(date: Date) -> Option<history::Seconds> {
+    jiff::tz::Offset::UTC
+        .to_timestamp(date.at(23, 59, 59, 0))
+        .ok()
+        .map(|t| t.as_second())
 }
 
 /// Why a capability is not evaluated under this policy and these facts
 /// (and what would change that), or `None` when it is.
-pub fn not_evaluated(capability: Capability, policy: &Policy, _facts: &Facts) -> Option<String> {
+pub fn not_evaluated(capability: Capability, policy: &Policy, facts: &Facts) -> Option<String> {
     let any_on = |rules: &[RuleInfo]| {
         rules
             .iter()
@@ -63,17 +77,34 @@ pub fn not_evaluated(capability: Capability, policy: &Policy, _facts: &Facts) ->
             Some(_) if !any_on(rules::pom::RULES) => Some(switched_off(capability.id())),
             Some(_) => None,
         },
-        Capability::DeliveryMetrics => policy.metrics.delivery.is_none().then(|| {
-            "the policy asks for no delivery figures (add `metrics.delivery`, or extend builtin:pscf-spm)".to_owned()
-        }),
+        Capability::DeliveryMetrics => delivery_reason(policy, facts),
         Capability::QualityMetrics => policy.metrics.quality.is_none().then(|| {
             "the policy asks for no quality figures (add `metrics.quality`, or extend builtin:pscf-spm)".to_owned()
         }),
     }
 }
 
+fn delivery_reason(policy: &Policy, facts: &Facts) -> Option<String> {
+    if policy.metrics.delivery.is_none() {
+        return Some("the policy asks for no delivery figures (add `metrics.delivery`, or extend builtin:pscf-spm)".to_owned());
+    }
+    let on = rules::dm::RULES
+        .iter()
+        .any(|r| policy.rule_severity(&r.id, r.default_severity).is_some());
+    if !on {
+        return Some("the policy switches off every PSCF-SPM-DM rule".to_owned());
+    }
+    let history = facts.delivery.as_ref()?;
+    let why = history.insufficient.as_ref()?;
+    Some(format!(
+        "{}; {}",
+        why.describe(history.window.as_ref()),
+        rules::dm::how_to_get_history(why)
+    ))
+}
+
 /// Rules whose findings say a figure could not be computed: they never
 /// make a capability fail.
-pub fn is_informational(_rule: &RuleId) -> bool {
-    false
+pub fn is_informational(rule: &RuleId) -> bool {
+    *rule == rules::dm::HISTORY_INSUFFICIENT.id
 }

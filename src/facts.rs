@@ -259,6 +259,9 @@ pub struct Facts {
     pub problems: Vec<FileProblem>,
     /// Descriptor, CODEOWNERS and security policy (PSCF-SPM-POM).
     pub product: crate::scan::product::ProductFacts,
+    /// Releases and their commits (PSCF-SPM-DM); `None` when the policy
+    /// asks for no delivery figures (the history is then never read).
+    pub delivery: Option<crate::history::History>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
 }

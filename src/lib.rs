@@ -14,9 +14,11 @@ pub mod facts;
 pub mod finding;
 pub mod git;
 pub mod govern;
+pub mod history;
 pub mod inventory;
 pub mod json;
 pub mod location;
+pub mod metrics;
 pub mod policy;
 pub mod product;
 pub mod purl;
@@ -49,6 +51,9 @@ pub struct CheckOptions {
     pub fail_on: Option<FailOn>,
     /// Where cargo's cache is, for licences of registry crates.
     pub cargo_home: Option<PathBuf>,
+    /// `--now`: the delivery window ends on this day instead of at HEAD's
+    /// commit time.
+    pub now: Option<Date>,
 }
 
 impl CheckOptions {
@@ -59,6 +64,7 @@ impl CheckOptions {
             today,
             fail_on: None,
             cargo_home: None,
+            now: None,
         }
     }
 }
@@ -86,6 +92,41 @@ pub fn components(
     let (policy, excludes) = prepare(root, options)?;
     let files = discover::discover(root, &excludes, options.jobs.max(1));
     Ok(scan::scan(&files, &environment(&policy, options)).components)
+}
+
+/// Every delivery and quality figure of the repository at `root`, with
+/// its inputs, whatever targets the policy sets (or none): the policy's
+/// `metrics` settings are used where it has them, defaults otherwise.
+pub fn metrics(
+    root: &Path,
+    options: &CheckOptions,
+) -> Result<metrics::MetricsDocument, CheckError> {
+    let (policy, _excludes) = prepare(root, options)?;
+    let delivery_policy = policy.metrics.delivery.clone().unwrap_or_default();
+    let history = history::read(
+        root,
+        &delivery_policy,
+        options.now.and_then(evidence::end_of_day),
+    );
+    let mut delivery = metrics::delivery::compute(&history, &delivery_policy);
+    if let Some(why) = &history.insufficient {
+        delivery.reason = Some(format!(
+            "{}; {}",
+            why.describe(history.window.as_ref()),
+            rules::dm::how_to_get_history(why)
+        ));
+    }
+    Ok(metrics::MetricsDocument {
+        version: metrics::FORMAT_VERSION,
+        kind: "metrics",
+        root: root.display().to_string(),
+        window: history.window.as_ref().map(Into::into),
+        delivery,
+        quality: metrics::quality::QualityFigures {
+            evaluated: false,
+            reason: Some("no quality reports".to_owned()),
+        },
+    })
 }
 
 /// The policy and the walk's excludes, or why the check cannot run.
@@ -132,7 +173,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
     let (facts, findings) = pool.install(|| {
         let files = discover::discover(root, &excludes, options.jobs.max(1));
         let mut facts = scan::scan(&files, &env);
-        evidence::gather(root, &policy, &mut facts);
+        evidence::gather(root, &policy, options.now, &mut facts);
         let ctx = Context {
             policy: &policy,
             facts: &facts,

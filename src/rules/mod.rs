@@ -3,6 +3,7 @@
 
 pub mod anchor;
 pub mod declared;
+pub mod dm;
 pub mod mar;
 pub mod pom;
 pub mod rc;
@@ -75,6 +76,7 @@ const FAMILIES: &[Family] = &[
     rss::check,
     mar::check,
     pom::check,
+    dm::check,
     declared::check,
     tool::check,
 ];
