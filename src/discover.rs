@@ -122,6 +122,15 @@ impl Excludes {
     fn is_excluded(&self, path: &str) -> bool {
         self.0.is_match(path)
     }
+
+    /// Whether a repository-relative path is excluded (for walks other
+    /// than the main one).
+    pub fn is_excluded_path(&self, path: &str) -> bool {
+        self.is_excluded(path)
+            || path
+                .match_indices('/')
+                .any(|(i, _)| path.get(..i).is_some_and(|dir| self.is_excluded(dir)))
+    }
 }
 
 fn classifier() -> (GlobSet, Vec<FileKind>) {

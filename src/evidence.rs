@@ -8,15 +8,24 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
+use crate::discover::Excludes;
 use crate::facts::Facts;
 use crate::finding::{Capability, RuleId, Severity};
 use crate::history;
 use crate::policy::Policy;
+use crate::policy::QualityPolicy;
 use crate::rules::{self, registry::RuleInfo};
 use crate::scan;
+use crate::scan::reports::QualityFacts;
 
 /// Completes `facts` with what the policy's POM, QM and DM rules read.
-pub fn gather(root: &Path, policy: &Policy, now: Option<Date>, facts: &mut Facts) {
+pub fn gather(
+    root: &Path,
+    policy: &Policy,
+    excludes: &Excludes,
+    now: Option<Date>,
+    facts: &mut Facts,
+) {
     if policy.product.is_some() {
         let (product, problems) = scan::product::collect(&facts.sources);
         facts.product = product;
@@ -25,10 +34,33 @@ pub fn gather(root: &Path, policy: &Policy, now: Option<Date>, facts: &mut Facts
             facts.product.tracked = scan::product::tracked_files(root, &facts.paths);
         }
     }
+    if let Some(quality) = &policy.metrics.quality {
+        let (reports, problems) = scan::reports::collect(root, quality, excludes);
+        facts.problems.extend(problems);
+        facts.quality = Some(QualityFacts {
+            projects: scan::tests_present::projects(root, &facts.paths, &facts.sources),
+            ..reports
+        });
+    }
     if let Some(delivery) = &policy.metrics.delivery {
         facts.delivery = Some(history::read(root, delivery, now.and_then(end_of_day)));
     }
     facts.sort_problems();
+}
+
+/// Reports and projects for `pscf-lint metrics` (problems are dropped:
+/// `check` reports them).
+pub fn quality(
+    root: &Path,
+    policy: &QualityPolicy,
+    excludes: &Excludes,
+    facts: &Facts,
+) -> QualityFacts {
+    let (reports, _) = scan::reports::collect(root, policy, excludes);
+    QualityFacts {
+        projects: scan::tests_present::projects(root, &facts.paths, &facts.sources),
+        ..reports
+    }
 }
 
 /// The last second of `date`, UTC: `--now 2026-06-01` includes that day.
@@ -78,9 +110,7 @@ pub fn not_evaluated(capability: Capability, policy: &Policy, facts: &Facts) -> 
             Some(_) => None,
         },
         Capability::DeliveryMetrics => delivery_reason(policy, facts),
-        Capability::QualityMetrics => policy.metrics.quality.is_none().then(|| {
-            "the policy asks for no quality figures (add `metrics.quality`, or extend builtin:pscf-spm)".to_owned()
-        }),
+        Capability::QualityMetrics => quality_reason(policy, facts),
     }
 }
 
@@ -103,8 +133,33 @@ fn delivery_reason(policy: &Policy, facts: &Facts) -> Option<String> {
     ))
 }
 
+fn quality_reason(policy: &Policy, facts: &Facts) -> Option<String> {
+    if policy.metrics.quality.is_none() {
+        return Some("the policy asks for no quality figures (add `metrics.quality`, or extend builtin:pscf-spm)".to_owned());
+    }
+    let on = |rule: &RuleInfo| {
+        policy
+            .rule_severity(&rule.id, rule.default_severity)
+            .is_some()
+    };
+    if !rules::qm::RULES.iter().any(on) {
+        return Some("the policy switches off every PSCF-SPM-QM rule".to_owned());
+    }
+    let quality = facts.quality.as_ref()?;
+    let reports =
+        !quality.coverage.is_empty() || !quality.tests.is_empty() || !quality.security.is_empty();
+    let tree = on(&rules::qm::TESTS_MISSING) && !quality.projects.is_empty();
+    (!reports && !tree).then(|| {
+        if quality.missing.is_empty() {
+            "no project manifest to look for tests in, and the policy names no reports: list coverage, JUnit or SARIF files under `metrics.quality.*.reports`".to_owned()
+        } else {
+            "no report matched the policy's globs: produce coverage, JUnit or SARIF reports before running pscf-lint".to_owned()
+        }
+    })
+}
+
 /// Rules whose findings say a figure could not be computed: they never
 /// make a capability fail.
 pub fn is_informational(rule: &RuleId) -> bool {
-    *rule == rules::dm::HISTORY_INSUFFICIENT.id
+    *rule == rules::dm::HISTORY_INSUFFICIENT.id || *rule == rules::qm::QUALITY_REPORT_MISSING.id
 }

@@ -262,6 +262,9 @@ pub struct Facts {
     /// Releases and their commits (PSCF-SPM-DM); `None` when the policy
     /// asks for no delivery figures (the history is then never read).
     pub delivery: Option<crate::history::History>,
+    /// Reports on disk and projects' tests (PSCF-SPM-QM); `None` when the
+    /// policy asks for no quality figures.
+    pub quality: Option<crate::scan::reports::QualityFacts>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
 }

@@ -101,7 +101,7 @@ pub fn metrics(
     root: &Path,
     options: &CheckOptions,
 ) -> Result<metrics::MetricsDocument, CheckError> {
-    let (policy, _excludes) = prepare(root, options)?;
+    let (policy, excludes) = prepare(root, options)?;
     let delivery_policy = policy.metrics.delivery.clone().unwrap_or_default();
     let history = history::read(
         root,
@@ -122,11 +122,23 @@ pub fn metrics(
         root: root.display().to_string(),
         window: history.window.as_ref().map(Into::into),
         delivery,
-        quality: metrics::quality::QualityFigures {
-            evaluated: false,
-            reason: Some("no quality reports".to_owned()),
+        quality: {
+            let quality_policy = policy
+                .metrics
+                .quality
+                .clone()
+                .filter(metrics_policy_names_reports)
+                .unwrap_or_else(policy::QualityPolicy::defaults);
+            let files = discover::discover(root, &excludes, options.jobs.max(1));
+            let facts = scan::scan(&files, &environment(&policy, options));
+            let quality = evidence::quality(root, &quality_policy, &excludes, &facts);
+            metrics::quality::compute(&quality, &quality_policy)
         },
     })
+}
+
+fn metrics_policy_names_reports(quality: &policy::QualityPolicy) -> bool {
+    quality.has_reports()
 }
 
 /// The policy and the walk's excludes, or why the check cannot run.
@@ -173,7 +185,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
     let (facts, findings) = pool.install(|| {
         let files = discover::discover(root, &excludes, options.jobs.max(1));
         let mut facts = scan::scan(&files, &env);
-        evidence::gather(root, &policy, options.now, &mut facts);
+        evidence::gather(root, &policy, &excludes, options.now, &mut facts);
         let ctx = Context {
             policy: &policy,
             facts: &facts,

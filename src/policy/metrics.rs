@@ -114,7 +114,73 @@ pub struct QualityPolicy {
     pub location: Location,
 }
 
+/// Where reports usually are, for `pscf-lint metrics` under a policy that
+/// names none (`reference/repo-checks.md` §4).
+const DEFAULT_REPORTS: [(&str, &[&str]); 3] = [
+    (
+        "coverage",
+        &[
+            "**/lcov.info",
+            "**/*.lcov",
+            "**/cobertura*.xml",
+            "**/coverage.xml",
+            "**/jacoco*.xml",
+        ],
+    ),
+    (
+        "tests",
+        &[
+            "**/TEST-*.xml",
+            "**/junit*.xml",
+            "**/*-junit.xml",
+            "**/target/nextest/*/junit.xml",
+        ],
+    ),
+    ("security", &["**/*.sarif", "**/*.sarif.json"]),
+];
+
 impl QualityPolicy {
+    /// The usual report locations, no targets.
+    pub fn defaults() -> QualityPolicy {
+        let location = Location::file(crate::location::RelPath::new(super::BUILTIN_NAME));
+        let globs = |kind: &str| -> Vec<ReportGlob> {
+            DEFAULT_REPORTS
+                .iter()
+                .filter(|(k, _)| *k == kind)
+                .flat_map(|(_, globs)| globs.iter())
+                .filter_map(|g| {
+                    let matcher = GlobBuilder::new(g).literal_separator(true).build().ok()?;
+                    Some(ReportGlob {
+                        text: (*g).to_owned(),
+                        matcher: matcher.compile_matcher(),
+                        location: location.clone(),
+                    })
+                })
+                .collect()
+        };
+        QualityPolicy {
+            coverage: Some(CoveragePolicy {
+                reports: globs("coverage"),
+                line_min: None,
+                branch_min: None,
+            }),
+            tests: Some(TestsPolicy {
+                reports: globs("tests"),
+            }),
+            security: Some(SecurityReportsPolicy {
+                reports: globs("security"),
+                fail_at: SarifLevel::Error,
+                security_severity_min: DEFAULT_SECURITY_SEVERITY_MIN,
+            }),
+            location,
+        }
+    }
+
+    /// Whether the policy names any report glob.
+    pub fn has_reports(&self) -> bool {
+        self.report_globs().next().is_some()
+    }
+
     /// Every report glob, of every kind.
     pub fn report_globs(&self) -> impl Iterator<Item = &ReportGlob> {
         let coverage = self.coverage.iter().flat_map(|c| &c.reports);

@@ -128,7 +128,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
 fn insufficient_anchor(ctx: &Context<'_>, policy: &DeliveryPolicy, why: &Insufficient) -> Location {
     let checkout = checkout_step(ctx.facts);
     match (why, checkout) {
-        (Insufficient::Shallow | Insufficient::TooFewReleases { .. }, Some(step)) => step,
+        (Insufficient::Shallow, Some(step)) => step,
         _ => anchor::or_repository(ctx, &policy.location),
     }
 }

@@ -6,6 +6,7 @@ pub mod declared;
 pub mod dm;
 pub mod mar;
 pub mod pom;
+pub mod qm;
 pub mod rc;
 pub mod registry;
 pub mod rss;
@@ -77,6 +78,7 @@ const FAMILIES: &[Family] = &[
     mar::check,
     pom::check,
     dm::check,
+    qm::check,
     declared::check,
     tool::check,
 ];

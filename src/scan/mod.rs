@@ -12,7 +12,10 @@ pub mod golang;
 pub mod npm;
 pub mod product;
 pub mod python;
+pub mod reports;
+pub mod tests_present;
 pub mod tooling;
+pub mod xml;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
