@@ -374,3 +374,23 @@ fn history_is_not_read_when_the_policy_asks_for_no_delivery_figures() {
             .contains("asks for no delivery figures")
     );
 }
+
+#[test]
+fn a_long_release_is_attributed_whole() {
+    // More commits in one release than the walk's clock-skew slop: every
+    // one is found (a regression: the walk once stopped after 32).
+    let r = Repo::new();
+    r.change("a.txt", "old", &at("2025-06-01", 12));
+    r.tag("v1.0.0");
+    for day in 1..=28 {
+        for hour in [9, 15] {
+            r.change("a.txt", "work", &at(&format!("2026-02-{day:02}"), hour));
+        }
+    }
+    r.annotated_tag("v1.1.0", &at("2026-03-01", 12));
+    r.change("a.txt", "more", &at("2026-03-02", 12));
+    r.annotated_tag("v1.2.0", &at("2026-03-03", 12));
+    let doc = metrics(&r, &["--now", "2026-06-01"]);
+    assert_eq!(doc["delivery"]["release-list"][0]["commits"], 56);
+    assert_eq!(doc["delivery"]["lead-time-days"]["samples"], 57);
+}

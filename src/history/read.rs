@@ -259,6 +259,14 @@ impl Walk {
             if node_label != label {
                 continue;
             }
+            for parent in parents {
+                if let Some(time) = walk.paint(repo, parent, label)? {
+                    pending_unreleased_work += usize::from(label > 0);
+                    queue.push((time, parent, label));
+                }
+            }
+            // Only commits released before the window are left: a few more
+            // (against clock skew), then stop.
             if pending_unreleased_work == 0 {
                 if slop == 0 {
                     break;
@@ -266,12 +274,6 @@ impl Walk {
                 slop -= 1;
             } else {
                 slop = SLOP;
-            }
-            for parent in parents {
-                if let Some(time) = walk.paint(repo, parent, label)? {
-                    pending_unreleased_work += usize::from(label > 0);
-                    queue.push((time, parent, label));
-                }
             }
         }
         Ok(walk)

@@ -148,8 +148,59 @@ pub fn render_table(doc: &MetricsDocument) -> String {
         ));
     }
     out.push_str("\nQuality\n");
-    if let Some(reason) = &doc.quality.reason {
+    let q = &doc.quality;
+    if let Some(reason) = &q.reason {
         out.push_str(&format!("  not evaluated: {reason}\n"));
+    }
+    let percent = |r: &quality::Ratio| {
+        r.percent.map_or_else(
+            || "-".to_owned(),
+            |p| format!("{p:.2}% ({}/{})", r.covered, r.total),
+        )
+    };
+    if let Some(c) = &q.coverage {
+        out.push_str(&format!(
+            "  {:<34} {} from {} report(s)\n  {:<34} {}\n",
+            "line coverage",
+            percent(&c.line),
+            c.reports.len(),
+            "branch coverage",
+            percent(&c.branch)
+        ));
+    }
+    if let Some(t) = &q.tests {
+        out.push_str(&format!(
+            "  {:<34} {} tests, {} failed, {} errors, {} skipped, {} flaky ({} report(s))\n",
+            "test results",
+            t.tests,
+            t.failures,
+            t.errors,
+            t.skipped,
+            t.flaky,
+            t.reports.len()
+        ));
+    }
+    if let Some(s) = &q.security {
+        out.push_str(&format!(
+            "  {:<34} {} results ({} error, {} warning, {} note; {} critical, {} high), {} open\n",
+            "other tools' findings (SARIF)",
+            s.results,
+            s.by_level.error,
+            s.by_level.warning,
+            s.by_level.note,
+            s.by_security_severity.critical,
+            s.by_security_severity.high,
+            s.open
+        ));
+    }
+    out.push_str(&format!(
+        "  {:<34} {} of {} without tests\n",
+        "projects",
+        q.projects.without_tests.len(),
+        q.projects.total
+    ));
+    for missing in &q.missing_reports {
+        out.push_str(&format!("  no report: {missing}\n"));
     }
     out
 }
