@@ -394,3 +394,19 @@ fn a_long_release_is_attributed_whole() {
     assert_eq!(doc["delivery"]["release-list"][0]["commits"], 56);
     assert_eq!(doc["delivery"]["lead-time-days"]["samples"], 57);
 }
+
+#[test]
+fn today_is_still_accepted_for_now() {
+    let (repo, _) = history();
+    let path = repo.path_str();
+    let out = run(&[
+        "--today",
+        "2026-06-01",
+        "metrics",
+        &path,
+        "--format",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap_or_default();
+    assert_eq!(doc["window"]["to"], "2026-06-01T23:59:59Z");
+}
