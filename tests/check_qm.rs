@@ -16,6 +16,7 @@ fn every_qm_rule_fires_at_its_place() {
         t("PSCF-SPM-QM/coverage-below-target", ".pscf-lint.yaml", 10),
         t("PSCF-SPM-QM/coverage-below-target", ".pscf-lint.yaml", 11),
         t("pscf-lint/parse-error", "coverage/it/bomb.xml", 2),
+        t("pscf-lint/parse-error", "coverage/unit/bad.info", 3),
         t("PSCF-SPM-QM/tests-missing", "libs/notests/Cargo.toml", 1),
         t("pscf-lint/parse-error", "reports/junit/broken.xml", 3),
         t("PSCF-SPM-QM/failing-tests", "reports/junit/nextest.xml", 7),
