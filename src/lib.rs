@@ -25,6 +25,7 @@ pub mod purl;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod shown;
 pub mod version;
 pub mod yaml;
 

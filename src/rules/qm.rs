@@ -156,7 +156,10 @@ fn tests(ctx: &Context<'_>, facts: &QualityFacts, out: &mut Vec<Finding>) {
             continue;
         }
         let (at, first) = match &report.first_failure {
-            Some((at, name)) => (at.clone(), format!("; the first is `{name}`")),
+            Some((at, name)) => (
+                at.clone(),
+                format!("; the first is `{}`", crate::shown::shown(name)),
+            ),
             None => (report.head.clone(), String::new()),
         };
         out.extend(finding(
@@ -190,12 +193,12 @@ fn security(
         let tools = if report.tools.is_empty() {
             String::new()
         } else {
-            format!(" ({})", report.tools.join(", "))
+            format!(" ({})", crate::shown::shown(&report.tools.join(", ")))
         };
         let target = first
             .target
             .as_ref()
-            .map(|t| format!(" at {t}"))
+            .map(|t| format!(" at {}", crate::shown::shown(t)))
             .unwrap_or_default();
         if let Some(mut f) = finding(
             ctx,
@@ -209,7 +212,7 @@ fn security(
                 level_name(s.fail_at),
                 s.security_severity_min,
                 report.head.path,
-                first.rule
+                crate::shown::shown(&first.rule)
             ),
             "fix the results, or dismiss them in the tool with a justification".to_owned(),
         ) {

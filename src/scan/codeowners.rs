@@ -218,7 +218,7 @@ fn parse_line(line: &str) -> Line<'_> {
             len: owner.text.len(),
             message: format!(
                 "`{}` is not an owner: write `@user`, `@org/team` or an e-mail address",
-                owner.text
+                crate::shown::shown(owner.text)
             ),
         };
     }

@@ -14,6 +14,7 @@ use crate::product::ProductField;
 use crate::rules::Context;
 use crate::rules::anchor;
 use crate::rules::registry::RuleInfo;
+use crate::shown::shown;
 
 pub const PRODUCT_DESCRIPTOR_MISSING: RuleInfo = RuleInfo {
     id: RuleId::new("PSCF-SPM-POM/product-descriptor-missing"),
@@ -179,6 +180,7 @@ fn disagreements(
             continue;
         }
         let at = anchor::or_repository(ctx, at);
+        let (ours, theirs) = (shown(ours), shown(theirs));
         let message = format!(
             "the policy's `product.{}` is `{ours}` but `{}` ({}) says `{theirs}`",
             field.key(),
@@ -232,7 +234,7 @@ fn check_view(ctx: &Context<'_>, product: &ProductPolicy, view: &View, out: &mut
                 &LIFECYCLE_INVALID,
                 at,
                 "lifecycle",
-                format!("lifecycle `{stage}` is not an allowed stage"),
+                format!("lifecycle `{}` is not an allowed stage", shown(stage)),
                 format!("declare one of: {allowed} (the policy's `product.allowed-lifecycles`)"),
             ))
         }
@@ -268,7 +270,7 @@ fn check_view(ctx: &Context<'_>, product: &ProductPolicy, view: &View, out: &mut
             &PRODUCT_DESCRIPTOR_INVALID,
             at,
             "name",
-            format!("`{name}` is not a valid Backstage entity name"),
+            format!("`{}` is not a valid Backstage entity name", shown(name)),
             "use 1-63 characters: letters and digits, separated by single `-`, `_` or `.`"
                 .to_owned(),
         ));
@@ -289,7 +291,7 @@ fn dates(ctx: &Context<'_>, view: &View, lifecycle: Option<&str>, out: &mut Vec<
                 &PRODUCT_DESCRIPTOR_INVALID,
                 at,
                 field.key(),
-                format!("`{text}` ({}) is not a date", field.key()),
+                format!("`{}` ({}) is not a date", shown(text), field.key()),
                 "write dates as YYYY-MM-DD, e.g. 2029-06-30".to_owned(),
             ));
             continue;

@@ -103,7 +103,7 @@ fn unowned(ctx: &Context<'_>, codeowners: &Codeowners, out: &mut Vec<Finding>) {
     let examples: Vec<String> = unowned
         .iter()
         .take(EXAMPLES)
-        .map(|p| format!("`{p}`"))
+        .map(|p| format!("`{}`", crate::shown::shown(p)))
         .collect();
     let more = unowned.len().saturating_sub(EXAMPLES);
     let kind = if tracked.from_index { "tracked" } else { "" };
@@ -131,8 +131,9 @@ fn unowned(ctx: &Context<'_>, codeowners: &Codeowners, out: &mut Vec<Finding>) {
         "unowned",
         format!("{message}{truncated}"),
         format!(
-            "add a default rule `* @org/team` at the top of `{}` (later rules override it); `{first}` is the first unowned file",
-            codeowners.path
+            "add a default rule `* @org/team` at the top of `{}` (later rules override it); `{}` is the first unowned file",
+            codeowners.path,
+            crate::shown::shown(first)
         ),
     ));
 }
@@ -158,7 +159,8 @@ fn descriptor_owner(
         &anchor::or_repository(ctx, at),
         "descriptor-owner",
         format!(
-            "the product's owner `{name}` is not a code owner of anything in `{}`",
+            "the product's owner `{}` is not a code owner of anything in `{}`",
+            crate::shown::shown(name),
             codeowners.path
         ),
         format!(
