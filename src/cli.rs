@@ -25,9 +25,17 @@ pub const EXIT_USAGE: i32 = 2;
 pub struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// The date deadlines are compared with (YYYY-MM-DD); for reproducible runs.
-    #[arg(long, global = true, env = "PSCF_LINT_TODAY", hide = true)]
-    today: Option<Date>,
+    /// Today's date (YYYY-MM-DD) for reproducible runs: deadlines
+    /// (sunsets, expiries, end-of-life) are compared with it, and the
+    /// delivery-metrics window ends on it instead of at HEAD's commit time.
+    #[arg(
+        long = "now",
+        visible_alias = "today",
+        global = true,
+        env = "PSCF_LINT_TODAY",
+        value_name = "DATE"
+    )]
+    now: Option<Date>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -45,8 +53,14 @@ enum Command {
     },
     /// List the PSCF capability catalogue.
     Capabilities,
-    /// Print the JSON Schema of the policy format.
-    Schema,
+    /// Print every delivery and quality figure with its inputs and DORA band.
+    Metrics(MetricsArgs),
+    /// Print the JSON Schema of the policy format (or of `metrics --format json`).
+    Schema {
+        /// The schema of the `metrics` JSON document instead.
+        #[arg(long)]
+        metrics: bool,
+    },
     /// Work with policy files.
     Policy {
         #[command(subcommand)]
@@ -108,6 +122,28 @@ struct InventoryArgs {
     output: Option<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+struct MetricsArgs {
+    /// The repository to measure (its work tree's top, for delivery figures).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Policy file (its `metrics` settings are used; targets are not judged).
+    #[arg(long, short = 'c', value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = MetricsFormat::Table)]
+    format: MetricsFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum MetricsFormat {
+    Table,
+    Json,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum InventoryFormat {
     Table,
@@ -154,7 +190,8 @@ enum ColorArg {
 
 /// Runs the parsed command line and returns the process exit code.
 pub fn run(cli: Cli) -> i32 {
-    let today = cli.today.unwrap_or_else(pscf_lint::today_utc);
+    let today = cli.now.unwrap_or_else(pscf_lint::today_utc);
+    let now = cli.now;
     match cli.command {
         None => check(
             CheckArgs {
@@ -162,13 +199,16 @@ pub fn run(cli: Cli) -> i32 {
                 ..CheckArgs::default()
             },
             today,
+            now,
         ),
-        Some(Command::Check(args)) => check(args, today),
+        Some(Command::Check(args)) => check(args, today, now),
         Some(Command::Inventory(args)) => inventory(args, today),
+        Some(Command::Metrics(args)) => metrics(args, today, now),
         Some(Command::Rules) => print(&rules_table()),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Capabilities) => capabilities_table(),
-        Some(Command::Schema) => print(&schema()),
+        Some(Command::Schema { metrics: false }) => print(&schema()),
+        Some(Command::Schema { metrics: true }) => print(&pscf_lint::metrics::schema()),
         Some(Command::Policy {
             command: PolicyCommand::Validate { file },
         }) => validate(&file),
@@ -187,8 +227,9 @@ fn fail(message: &str) -> i32 {
     EXIT_USAGE
 }
 
-fn check(args: CheckArgs, today: Date) -> i32 {
+fn check(args: CheckArgs, today: Date, now: Option<Date>) -> i32 {
     let mut options = CheckOptions::new(today);
+    options.now = now;
     options.config = args.config.clone();
     options.trusted_policy = args.trusted_policy.clone();
     if let Some(jobs) = args.jobs {
@@ -253,6 +294,25 @@ fn inventory(args: InventoryArgs, today: Date) -> i32 {
         InventoryFormat::Cyclonedx => {
             report::cyclonedx::render(&product_name(&args.path), &components)
         }
+    };
+    write_out(args.output.as_deref(), &text).map_or_else(|m| fail(&m), |()| 0)
+}
+
+fn metrics(args: MetricsArgs, today: Date, now: Option<Date>) -> i32 {
+    let mut options = CheckOptions::new(today);
+    options.config = args.config;
+    options.now = now;
+    let doc = match pscf_lint::metrics(&args.path, &options) {
+        Ok(doc) => doc,
+        Err(CheckError::Policy(errors)) => {
+            eprint!("{}", errors.render(std::io::stderr().is_terminal()));
+            return EXIT_USAGE;
+        }
+        Err(CheckError::Usage(message)) => return fail(&message),
+    };
+    let text = match args.format {
+        MetricsFormat::Table => pscf_lint::metrics::render_table(&doc),
+        MetricsFormat::Json => pscf_lint::metrics::render_json(&doc),
     };
     write_out(args.output.as_deref(), &text).map_or_else(|m| fail(&m), |()| 0)
 }

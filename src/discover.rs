@@ -39,6 +39,11 @@ pub enum FileKind {
     Dependabot,
     /// Any other file: only its content is checked.
     Other,
+    /// `catalog-info.yaml`, CODEOWNERS, SECURITY.md, Security Insights:
+    /// read by the POM stage from the kept texts.
+    ProductFile,
+    /// A coverage, test or SARIF report the QM stage reads.
+    QualityReport,
 }
 
 impl FileKind {
@@ -74,6 +79,8 @@ impl FileKind {
         match self {
             FileKind::Workflow | FileKind::ActionManifest => &[Rc, Rss, Mar],
             FileKind::PreCommitConfig | FileKind::Dependabot => &[Rss],
+            FileKind::ProductFile => &[Capability::ProductOperatingModel],
+            FileKind::QualityReport => &[Capability::QualityMetrics],
             FileKind::Other => &[Mar],
             _ => &[Rc, Mar],
         }
@@ -169,6 +176,15 @@ impl Excludes {
 
     fn is_excluded(&self, path: &str) -> bool {
         self.0.is_match(path)
+    }
+
+    /// Whether a repository-relative path is excluded (for walks other
+    /// than the main one).
+    pub fn is_excluded_path(&self, path: &str) -> bool {
+        self.is_excluded(path)
+            || path
+                .match_indices('/')
+                .any(|(i, _)| path.get(..i).is_some_and(|dir| self.is_excluded(dir)))
     }
 }
 

@@ -305,6 +305,14 @@ pub struct Facts {
     /// Parsed configuration files that declarative requirements name.
     pub configs: BTreeMap<RelPath, ConfigNode>,
     pub problems: Vec<Problem>,
+    /// Descriptor, CODEOWNERS and security policy (PSCF-SPM-POM).
+    pub product: crate::scan::product::ProductFacts,
+    /// Releases and their commits (PSCF-SPM-DM); `None` when the policy
+    /// asks for no delivery figures (the history is then never read).
+    pub delivery: Option<crate::history::History>,
+    /// Reports on disk and projects' tests (PSCF-SPM-QM); `None` when the
+    /// policy asks for no quality figures.
+    pub quality: Option<crate::scan::reports::QualityFacts>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
 }
@@ -315,9 +323,14 @@ impl Facts {
     pub fn sorted(mut self) -> Self {
         self.components
             .sort_by(|a, b| (&a.location, &a.purl, a.scope).cmp(&(&b.location, &b.purl, b.scope)));
+        self.sort_problems();
+        self
+    }
+
+    /// Problems in their canonical order (also after later stages add some).
+    pub fn sort_problems(&mut self) {
         self.problems
             .sort_by(|a, b| problem_key(&a.problem).cmp(&problem_key(&b.problem)));
-        self
     }
 }
 

@@ -10,18 +10,23 @@ pub mod capabilities;
 pub mod diagnostic;
 pub mod discover;
 pub mod escape;
+pub mod evidence;
 pub mod facts;
 pub mod finding;
 pub mod git;
 pub mod govern;
+pub mod history;
 pub mod inventory;
 pub mod json;
 pub mod location;
+pub mod metrics;
 pub mod policy;
+pub mod product;
 pub mod purl;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod shown;
 pub mod version;
 pub mod yaml;
 
@@ -51,6 +56,9 @@ pub struct CheckOptions {
     pub fail_on: Option<FailOn>,
     /// Where cargo's cache is, for licences of registry crates.
     pub cargo_home: Option<PathBuf>,
+    /// `--now`: the delivery window ends on this day instead of at HEAD's
+    /// commit time.
+    pub now: Option<Date>,
 }
 
 impl CheckOptions {
@@ -62,6 +70,7 @@ impl CheckOptions {
             today,
             fail_on: None,
             cargo_home: None,
+            now: None,
         }
     }
 }
@@ -139,6 +148,59 @@ impl Repository {
     }
 }
 
+/// Every delivery and quality figure of the repository at `root`, with
+/// its inputs, whatever targets the policy sets (or none): the policy's
+/// `metrics` settings are used where it has them, defaults otherwise.
+pub fn metrics(
+    root: &Path,
+    options: &CheckOptions,
+) -> Result<metrics::MetricsDocument, CheckError> {
+    let (policy, excludes) = prepare(root, options)?;
+    let delivery_policy = policy.metrics.delivery.clone().unwrap_or_default();
+    let history = history::read(
+        root,
+        &delivery_policy,
+        options.now.and_then(evidence::end_of_day),
+    );
+    let mut delivery = metrics::delivery::compute(&history, &delivery_policy);
+    if let Some(why) = &history.insufficient {
+        delivery.reason = Some(format!(
+            "{}; {}",
+            why.describe(history.window.as_ref()),
+            rules::dm::how_to_get_history(why)
+        ));
+    }
+    Ok(metrics::MetricsDocument {
+        version: metrics::FORMAT_VERSION,
+        kind: "metrics",
+        root: root.display().to_string(),
+        window: history.window.as_ref().map(Into::into),
+        delivery,
+        quality: {
+            let quality_policy = policy
+                .metrics
+                .quality
+                .clone()
+                .filter(metrics_policy_names_reports)
+                .unwrap_or_else(policy::QualityPolicy::defaults);
+            let repo = Repository::of(root);
+            let files = discover::discover(
+                root,
+                &excludes,
+                options.jobs.max(1),
+                repo.tracked.as_deref(),
+            );
+            let facts = scan::scan(&files, &environment(&policy, options));
+            let quality = evidence::quality(root, &quality_policy, &excludes, &facts);
+            metrics::quality::compute(&quality, &quality_policy)
+        },
+    })
+}
+
+fn metrics_policy_names_reports(quality: &policy::QualityPolicy) -> bool {
+    quality.has_reports()
+}
+
 /// The policy and the walk's excludes, or why the check cannot run.
 fn prepare(root: &Path, options: &CheckOptions) -> Result<(Policy, Excludes), CheckError> {
     if !root.is_dir() {
@@ -192,7 +254,8 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
             options.jobs.max(1),
             repo.tracked.as_deref(),
         );
-        let facts = scan::scan(&files, &env);
+        let mut facts = scan::scan(&files, &env);
+        evidence::gather(root, &policy, &excludes, options.now, &mut facts);
         let ctx = Context {
             policy: &policy,
             facts: &facts,
@@ -256,8 +319,9 @@ fn unreadable(
 }
 
 /// Which capabilities this policy evaluates, and whether each passed. A
-/// capability whose files could not all be read never passes: it fails
-/// when that is an error, else it is not evaluated.
+/// capability that is not evaluated says why and how to change that; one
+/// whose files could not all be read never passes: it fails when that is
+/// an error, else it is not evaluated.
 fn capability_statuses(
     policy: &Policy,
     facts: &facts::Facts,
@@ -267,43 +331,36 @@ fn capability_statuses(
     Capability::ALL
         .into_iter()
         .map(|capability| {
-            let evaluated = match capability {
-                Capability::RecommendedComponents => policy.components.is_some(),
-                // Evaluated only if some of its rules are still switched on.
-                Capability::MinimumApplicationRequirements => policy.requirements.iter().any(|r| {
-                    policy
-                        .rule_severity(&r.rule, finding::Severity::Note)
-                        .is_some()
-                }),
-                Capability::RecommendedSharedSecurityServices => policy.services.iter().any(|s| {
-                    policy
-                        .rule_severity(&s.rule, finding::Severity::Note)
-                        .is_some()
-                }),
-                _ => false,
-            };
-            let active = findings
+            let reason = evidence::not_evaluated(capability, policy, facts);
+            let active: Vec<_> = findings
                 .iter()
                 .filter(|f| !f.is_suppressed() && f.rule.capability() == Some(capability))
+                .collect();
+            // Notes that say a figure could not be computed never fail it.
+            let failing = active
+                .iter()
+                .filter(|f| !evidence::is_informational(&f.rule))
                 .count();
-            let blind = unreadable.get(&capability).filter(|_| evaluated);
-            let reason = blind.map(|(_, n)| {
-                format!(
-                    "{} it needs could not be read (see pscf-lint/parse-error and pscf-lint/file-skipped)",
-                    report::plural(*n, "file")
-                )
-            });
-            let status = match (evaluated, active, blind) {
-                (false, 0, _) => Status::NotEvaluated,
+            let blind = unreadable.get(&capability).filter(|_| reason.is_none());
+            let status = match (&reason, failing, blind) {
+                (Some(_), 0, _) => Status::NotEvaluated,
                 (_, 0, Some((finding::Severity::Error, _))) => Status::Fail,
                 (_, 0, Some(_)) => Status::NotEvaluated,
                 (_, 0, None) => Status::Pass,
                 _ => Status::Fail,
             };
+            let reason = reason.filter(|_| status == Status::NotEvaluated).or_else(|| {
+                blind.map(|(_, n)| {
+                    format!(
+                        "{} it needs could not be read (see pscf-lint/parse-error and pscf-lint/file-skipped)",
+                        report::plural(*n, "file")
+                    )
+                })
+            });
             CapabilityStatus {
                 capability,
                 status,
-                findings: active,
+                findings: active.len(),
                 reason,
             }
         })

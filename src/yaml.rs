@@ -35,6 +35,23 @@ pub fn from_source<T: DeserializeOwned>(source: &SourceFile) -> Result<T, YamlEr
     })
 }
 
+/// Deserialises every document of a multi-document file (`---`
+/// separated); empty documents are skipped.
+pub fn from_source_multiple<T: DeserializeOwned>(source: &SourceFile) -> Result<Vec<T>, YamlError> {
+    let options = serde_saphyr::options! {
+        with_snippet: false,
+        strict_booleans: true,
+        leading_zero_numbers_as_strings: true,
+    };
+    serde_saphyr::from_multiple_with_options(&source.text, options).map_err(|e| {
+        let span = e.location().map_or(0..0, |loc| location_span(source, &loc));
+        YamlError {
+            message: strip_position(&e.without_snippet().to_string()),
+            span,
+        }
+    })
+}
+
 /// The byte span of a spanned value in its source.
 pub fn span<T>(value: &Spanned<T>, source: &SourceFile) -> Range<usize> {
     location_span(source, &value.referenced)

@@ -7,7 +7,8 @@ use pscf_lint::facts::FileProblem;
 use pscf_lint::location::{RelPath, SourceFile};
 use pscf_lint::policy::raw::PolicyFile;
 use pscf_lint::scan::cargo::{parse_lockfile, parse_manifest};
-use pscf_lint::scan::{actions, docker, golang, npm, python};
+use pscf_lint::scan::reports::parsers as reports;
+use pscf_lint::scan::{actions, codeowners, docker, golang, npm, python};
 
 fn source(name: &str, bytes: &[u8]) -> SourceFile {
     SourceFile::new(
@@ -48,6 +49,25 @@ fn structured() -> impl Strategy<Value = String> {
         Just("[project]\ndependencies = [\"a>=1\"]\n[tool.poetry.dependencies]\nb = {git = \"x\"}\n".to_owned()),
         Just("é✓\u{0}\r\n".to_owned()),
         "[ -~]{0,20}\n",
+    ];
+    prop::collection::vec(atoms, 0..30).prop_map(|parts| parts.concat())
+}
+
+/// Text shaped like coverage, JUnit and SARIF reports.
+fn reports_text() -> impl Strategy<Value = String> {
+    let atoms = prop_oneof![
+        Just("SF:src/a.rs\n".to_owned()),
+        Just("DA:1,2\nDA:x,y\nBRDA:1,0,0,-\nLF:3\nLH:x\nend_of_record\n".to_owned()),
+        Just("<?xml version=\"1.0\"?>".to_owned()),
+        Just("<!DOCTYPE r [<!ENTITY a \"&a;\">]>".to_owned()),
+        Just("<coverage lines-covered=\"1\" lines-valid=\"2\">".to_owned()),
+        Just("<report><package name=\"p\"><sourcefile name=\"A\"><line nr=\"1\" ci=\"1\" mb=\"9\" cb=\"99\"/>".to_owned()),
+        Just("<class filename=\"a\"><line number=\"1\" hits=\"0\" branch=\"true\" condition-coverage=\"(1/\"/>".to_owned()),
+        Just("<testsuites><testsuite tests=\"3\"><testcase name=\"&amp;\"><failure/><flakyFailure/>".to_owned()),
+        Just("</testcase></testsuite></testsuites></coverage></report>".to_owned()),
+        Just("&undefined;&#xFFFFFFFF;".to_owned()),
+        Just("{\"version\": \"2.1.0\", \"runs\": [{\"tool\": {\"driver\": {\"rules\": [{\"id\": \"r\", \"properties\": {\"security-severity\": \"NaN\"}}]}}, \"results\": [{\"ruleIndex\": 99999999999999999999, \"level\": \"error\"}]}]}".to_owned()),
+        "[ -~]{0,20}",
     ];
     prop::collection::vec(atoms, 0..30).prop_map(|parts| parts.concat())
 }
@@ -110,6 +130,54 @@ proptest! {
                     },
                     Err(p) => assert_inside(&s, &p),
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn report_parsers_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512), text in reports_text()) {
+        type Parser = fn(&SourceFile) -> Result<Vec<std::ops::Range<usize>>, FileProblem>;
+        let parsers: [(&str, Parser); 4] = [
+            ("lcov.info", |s| reports::lcov(s).map(|r| vec![r.head.span])),
+            ("coverage.xml", |s| reports::xml_coverage(s).map(|r| vec![r.head.span])),
+            ("junit.xml", |s| reports::junit(s).map(|r| {
+                let mut spans = vec![r.head.span];
+                spans.extend(r.first_failure.map(|(l, _)| l.span));
+                spans
+            })),
+            ("scan.sarif", |s| reports::sarif(s).map(|r| r.results.into_iter().map(|x| x.location.span).collect())),
+        ];
+        for (name, parse) in parsers {
+            for s in [source(name, &bytes), source(name, text.as_bytes())] {
+                match parse(&s) {
+                    Ok(spans) => for span in spans {
+                        prop_assert!(span.start <= span.end && span.end <= s.text.len(), "{name}: {span:?}");
+                    },
+                    Err(p) => assert_inside(&s, &p),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn codeowners_and_catalog_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512), text in structured()) {
+        let owners_text = String::from_utf8_lossy(&bytes).replace('\0', " ");
+        for t in [owners_text.as_str(), text.as_str(), "*.rs @a\n![x] \\#y @@ a@b.c\n/a\\ b/ @o/t\n**/*** x\n"] {
+            let s = source(".github/CODEOWNERS", t.as_bytes());
+            let c = codeowners::parse(&s);
+            for i in &c.invalid {
+                prop_assert!(i.location.span.end <= s.text.len());
+            }
+            let _ = c.is_owned("src/a.rs");
+            let catalog = std::sync::Arc::new(source("catalog-info.yaml", t.as_bytes()));
+            let sources = std::collections::BTreeMap::from([(catalog.path.clone(), catalog)]);
+            let (facts, problems) = pscf_lint::scan::product::collect(&sources);
+            for d in facts.descriptors {
+                prop_assert!(d.head.span.end <= t.len());
+            }
+            for p in &problems {
+                let (FileProblem::Unparsable { location, .. } | FileProblem::Skipped { location, .. }) = p;
+                prop_assert!(location.span.end <= t.len());
             }
         }
     }

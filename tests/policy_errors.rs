@@ -320,3 +320,51 @@ fn service_errors() {
         r.stderr
     );
 }
+
+#[test]
+fn product_and_metrics_values_are_checked_each_at_its_place() {
+    let r = validate("bad-product-metrics.yaml");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let at = |p: &str| format!("fixtures/policies/bad-product-metrics.yaml:{p}");
+    assert_eq!(
+        positions(&r.stderr),
+        vec![
+            at("2:28"),
+            at("3:36"),
+            at("5:18"),
+            at("8:19"),
+            at("9:18"),
+            at("10:33"),
+            at("11:28"),
+            at("13:43"),
+            at("13:65"),
+            at("14:65"),
+        ],
+        "{}",
+        r.stderr
+    );
+    for text in [
+        "`support.phone` is not a product field",
+        "required fields are among: name, description, owner",
+        "lifecycle stage `Sunset Phase` must be lower-case kebab-case",
+        "`2029-02-30` is not a date",
+        "bad tag glob `v[1-`",
+        "`window-days` must be from 1 to 3650 days, not 0",
+        "`1.5` is out of range: expected a rate from 0.0 to 1.0 (0.15 means 15%)",
+        "`-2` is out of range: expected a number of days, 0 or more",
+        "`180` is out of range: expected a percentage from 0 to 100",
+        "`11` is out of range: expected a CVSS-like score from 0.0 to 10.0",
+    ] {
+        assert!(r.stderr.contains(text), "missing {text:?} in\n{}", r.stderr);
+    }
+}
+
+#[test]
+fn metrics_keys_are_exact() {
+    assert_error(
+        "metrics-unknown-key.yaml",
+        "metrics-unknown-key.yaml:3:5",
+        "unknown field `lead-time`, expected one of",
+        "pscf-lint schema",
+    );
+}

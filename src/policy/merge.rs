@@ -6,7 +6,7 @@
 use super::load::{Loaded, Trust};
 use super::validate::{ComponentsLayer, Layer};
 use super::weaken::{self, Allowance, Weakening, WeakeningKind};
-use super::{ComponentPolicy, LicensePolicy, Policy, Product};
+use super::{ComponentPolicy, LicensePolicy, Policy};
 
 /// The policy of one run from its layers, in merge order.
 pub fn merge_all(layers: Vec<Loaded>, trusted_given: bool) -> Policy {
@@ -71,8 +71,9 @@ fn merge(policy: &mut Policy, layer: Layer) {
         .exclude
         .extend(layer.exclude.into_iter().map(|(glob, _)| glob));
     if let Some(p) = layer.product {
-        merge_product(&mut policy.product, p);
+        super::product::merge(&mut policy.product, p);
     }
+    super::metrics::merge(&mut policy.metrics, layer.metrics);
     if let Some(c) = layer.components {
         merge_components(
             policy
@@ -96,23 +97,6 @@ fn merge(policy: &mut Policy, layer: Layer) {
         }
     }
     policy.exceptions.extend(layer.exceptions);
-}
-
-fn merge_product(into: &mut Product, p: Product) {
-    let Product {
-        name,
-        description,
-        owner,
-        lifecycle,
-        contact,
-        end_of_life,
-    } = p;
-    into.name = name.or(into.name.take());
-    into.description = description.or(into.description.take());
-    into.owner = owner.or(into.owner.take());
-    into.lifecycle = lifecycle.or(into.lifecycle.take());
-    into.contact = contact.or(into.contact.take());
-    into.end_of_life = end_of_life.or(into.end_of_life.take());
 }
 
 fn merge_components(into: &mut ComponentPolicy, c: ComponentsLayer) {

@@ -7,6 +7,8 @@ mod confine;
 mod error;
 mod load;
 mod merge;
+pub mod metrics;
+pub mod product;
 pub mod raw;
 mod validate;
 mod weaken;
@@ -21,7 +23,12 @@ pub use load::{
     BUILTIN_NAME, CONFIG_NAMES, MAX_EXTENDS_DEPTH, MAX_POLICY_BYTES, MAX_POLICY_FILES, Request,
     Trust, builtin_text, discover_config, load, load_file,
 };
-pub use raw::{Mode, Permission, UnknownLicense};
+pub use metrics::{
+    Bound, CoveragePolicy, DeliveryPolicy, MetricsPolicy, QualityPolicy, ReleasePattern,
+    ReportGlob, SecurityReportsPolicy, TestsPolicy,
+};
+pub use product::{Placed, ProductDeclaration, ProductField, ProductPolicy};
+pub use raw::{BandScheme, Mode, Permission, SarifLevel, SecurityPolicySource, UnknownLicense};
 pub use weaken::{Allowance, Weakening, WeakeningKind};
 
 use crate::finding::{FailOn, RuleId, Severity};
@@ -34,7 +41,9 @@ use crate::version::VersionRange;
 pub struct Policy {
     pub fail_on: FailOn,
     pub exclude: Vec<Glob>,
-    pub product: Product,
+    /// `None` when no loaded policy has a `product:` section.
+    pub product: Option<ProductPolicy>,
+    pub metrics: MetricsPolicy,
     /// `None` when no loaded policy says anything about components.
     pub components: Option<ComponentPolicy>,
     pub rules: Vec<RuleOverride>,
@@ -57,16 +66,6 @@ pub struct Policy {
     /// Those of them that are not files of the tree (trusted files outside
     /// it, the built-in bundle), by the path reports show.
     pub external: Vec<crate::location::RelPath>,
-}
-
-#[derive(Debug, Default, Clone)]
-pub struct Product {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub owner: Option<String>,
-    pub lifecycle: Option<String>,
-    pub contact: Option<String>,
-    pub end_of_life: Option<Date>,
 }
 
 #[derive(Debug, Default)]
@@ -267,6 +266,11 @@ impl Policy {
             } = e
             {
                 builder.add(pattern.clone());
+            }
+        }
+        if self.product.is_some() {
+            for g in crate::scan::product::retained_globs() {
+                builder.add(g);
             }
         }
         for d in &self.declared {

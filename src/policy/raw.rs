@@ -26,7 +26,10 @@ pub struct PolicyFile {
     #[schemars(with = "Option<Vec<String>>")]
     pub exclude: Option<Vec<Spanned<String>>>,
     /// The product this repository builds (PSCF-SPM-POM).
-    pub product: Option<RawProduct>,
+    #[schemars(with = "Option<RawProduct>")]
+    pub product: Option<Spanned<RawProduct>>,
+    /// Delivery and quality metrics and their targets (PSCF-SPM-DM, -QM).
+    pub metrics: Option<RawMetrics>,
     /// The component catalogue (PSCF-SPM-RC).
     #[schemars(with = "Option<RawComponents>")]
     pub components: Option<Spanned<RawComponents>>,
@@ -55,26 +58,197 @@ pub struct PolicyFile {
     pub allow: Option<Vec<Spanned<String>>>,
 }
 
+/// What the product is and who runs it (PSCF-SPM-POM). The descriptor
+/// fields may instead (or as well) come from a Backstage
+/// `catalog-info.yaml`; where both say something, they must agree. The
+/// organisation's settings (`required-fields`, `allowed-lifecycles`,
+/// `security-policy`) usually live in a shared policy.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawProduct {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    /// Team or person accountable for the product.
-    pub owner: Option<String>,
-    /// experimental | production | deprecated | decommissioned
-    pub lifecycle: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub name: Option<Spanned<String>>,
+    #[schemars(with = "Option<String>")]
+    pub description: Option<Spanned<String>>,
+    /// Team (or person) accountable for the product, e.g. `team-payments`
+    /// or a Backstage reference `group:default/team-payments`.
+    #[schemars(with = "Option<String>")]
+    pub owner: Option<Spanned<String>>,
+    /// The product's stage; one of `allowed-lifecycles`.
+    #[schemars(with = "Option<String>")]
+    pub lifecycle: Option<Spanned<String>>,
+    /// The larger system the product belongs to (Backstage `spec.system`).
+    #[schemars(with = "Option<String>")]
+    pub system: Option<Spanned<String>>,
+    /// `service`, `website`, `library`, ... (Backstage `spec.type`).
+    #[serde(rename = "type")]
+    #[schemars(with = "Option<String>")]
+    pub kind: Option<Spanned<String>>,
     pub support: Option<RawSupport>,
+    /// Descriptor fields that must be present (owner and lifecycle always
+    /// are): `name`, `description`, `owner`, `lifecycle`, `system`, `type`,
+    /// `support.contact`, `support.end-of-life`, `support.support-until`.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub required_fields: Option<Vec<Spanned<String>>>,
+    /// Lifecycle stages a product may declare (default: experimental,
+    /// production, deprecated, decommissioned). Replaces the list it
+    /// inherits rather than adding to it.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub allowed_lifecycles: Option<Vec<Spanned<String>>>,
+    /// Where the security policy lives: in this repository (default), or
+    /// in the organisation's `.github` repository (which pscf-lint cannot
+    /// see offline, so the repository is not asked for a SECURITY.md).
+    pub security_policy: Option<SecurityPolicySource>,
+}
+
+/// Where a product's SECURITY.md is published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SecurityPolicySource {
+    /// SECURITY.md in the repository (root, `.github/` or `docs/`).
+    #[default]
+    Repository,
+    /// The organisation's `.github` repository provides it.
+    #[serde(alias = "organization")]
+    Organisation,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct RawSupport {
     /// E-mail address or URL of the support contact.
-    pub contact: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub contact: Option<Spanned<String>>,
     /// Date (YYYY-MM-DD) after which the product is no longer supported.
     #[schemars(with = "Option<String>")]
     pub end_of_life: Option<Spanned<String>>,
+    /// Date (YYYY-MM-DD) until which the current version gets fixes.
+    #[schemars(with = "Option<String>")]
+    pub support_until: Option<Spanned<String>>,
+}
+
+/// Delivery and quality figures and their targets (PSCF-SPM-DM, -QM).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawMetrics {
+    /// Delivery figures from the local git history. Present: history is
+    /// read; absent: it is not (and PSCF-SPM-DM is not evaluated).
+    #[schemars(with = "Option<RawDelivery>")]
+    pub delivery: Option<Spanned<RawDelivery>>,
+    /// Quality figures from reports already on disk and from the tree.
+    #[schemars(with = "Option<RawQuality>")]
+    pub quality: Option<Spanned<RawQuality>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawDelivery {
+    /// Glob on tag names that are releases (`v*`). Default: semver tags
+    /// with an optional `v` or `name-v` prefix (`1.2.3`, `v1.2.3`,
+    /// `api-v1.2.3`).
+    #[schemars(with = "Option<String>")]
+    pub release_tags: Option<Spanned<String>>,
+    /// Count pre-release tags (`-rc.1`, `-beta`) as releases too.
+    pub include_prereleases: Option<bool>,
+    /// Days of history the figures cover, ending at HEAD's commit time (or
+    /// at `--now`). Default 180.
+    #[schemars(with = "Option<u32>")]
+    pub window_days: Option<Spanned<i64>>,
+    /// A patch release this many days after a release marks that release
+    /// as failed. Default 7.
+    #[schemars(with = "Option<u32>")]
+    pub hotfix_window_days: Option<Spanned<i64>>,
+    /// Which published performance bands figures are placed in.
+    pub bands: Option<BandScheme>,
+    /// Median days between releases.
+    pub release_cadence_days: Option<RawMax>,
+    /// Median days from a commit (author time) to the first release
+    /// containing it.
+    pub lead_time_days: Option<RawMax>,
+    /// Share of releases followed by a revert of one of their commits or by
+    /// a patch release (0.0 to 1.0).
+    pub change_failure_rate: Option<RawMax>,
+    /// Median days from a failed release to the release that fixes it.
+    pub time_to_restore_days: Option<RawMax>,
+    /// Median days from a commit naming a CVE, GHSA or RUSTSEC id to its
+    /// release.
+    pub security_fix_lead_time_days: Option<RawMax>,
+}
+
+/// Published DORA performance bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BandScheme {
+    /// State of DevOps 2023 (the default).
+    #[default]
+    Dora2023,
+    /// State of DevOps 2021.
+    Dora2021,
+}
+
+/// An upper bound on a figure.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawMax {
+    #[schemars(with = "f64")]
+    pub max: Spanned<f64>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawQuality {
+    /// LCOV, Cobertura XML and JaCoCo XML reports (merged).
+    pub coverage: Option<RawCoverage>,
+    /// JUnit XML reports (surefire, pytest, jest-junit, cargo-nextest).
+    pub tests: Option<RawTests>,
+    /// SARIF 2.1.0 reports of other tools.
+    pub security: Option<RawSecurity>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawCoverage {
+    /// Globs of report files, relative to the repository root (also
+    /// git-ignored build output such as `target/` or `coverage/`).
+    #[schemars(with = "Vec<String>")]
+    pub reports: Vec<Spanned<String>>,
+    /// Minimum line coverage, in percent.
+    #[schemars(with = "Option<f64>")]
+    pub line_min: Option<Spanned<f64>>,
+    /// Minimum branch coverage, in percent.
+    #[schemars(with = "Option<f64>")]
+    pub branch_min: Option<Spanned<f64>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawTests {
+    /// Globs of JUnit XML report files.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub reports: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawSecurity {
+    /// Globs of SARIF report files.
+    #[schemars(with = "Vec<String>")]
+    pub reports: Vec<Spanned<String>>,
+    /// Results at or above this level are open findings (default `error`).
+    pub fail_at: Option<SarifLevel>,
+    /// Results whose rule has a `security-severity` at or above this are
+    /// open findings whatever their level (default 7.0, GitHub's "high").
+    #[schemars(with = "Option<f64>")]
+    pub security_severity_min: Option<Spanned<f64>>,
+}
+
+/// A SARIF result level, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum SarifLevel {
+    Note,
+    Warning,
+    Error,
 }
 
 /// How components outside the recommended list are treated.

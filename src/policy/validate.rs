@@ -12,8 +12,8 @@ use jiff::civil::Date;
 use super::raw::{self, PolicyFile};
 use super::{
     Allowance, Assertion, Banned, Declared, Deprecated, Evidence, Exception, PathSegment, PathTest,
-    PolicyError, Product, Recommended, Requirement, RuleOverride, RuleSelector, Service,
-    UnknownLicense, WeakeningKind,
+    PolicyError, Recommended, Requirement, RuleOverride, RuleSelector, Service, UnknownLicense,
+    WeakeningKind,
 };
 use crate::finding::{Capability, FailOn, RuleId};
 use crate::location::{Location, SourceFile};
@@ -29,7 +29,8 @@ use crate::yaml::{self, Spanned};
 pub struct Layer {
     pub fail_on: Option<(FailOn, Location)>,
     pub exclude: Vec<(Glob, Location)>,
-    pub product: Option<Product>,
+    pub product: Option<super::product::ProductLayer>,
+    pub metrics: super::metrics::MetricsLayer,
     pub components: Option<ComponentsLayer>,
     pub rules: Vec<RuleOverride>,
     pub requirements: Vec<Requirement>,
@@ -57,14 +58,14 @@ pub struct ComponentsLayer {
     pub advisories: Option<std::path::PathBuf>,
 }
 
-struct Validator<'a> {
-    source: &'a Arc<SourceFile>,
+pub(super) struct Validator<'a> {
+    pub(super) source: &'a Arc<SourceFile>,
     /// The directory relative paths in this file are resolved against
     /// (relative to `confined` when that is set).
     base: &'a Path,
     /// For a repository's own file: the root its paths must stay inside.
     confined: Option<&'a Path>,
-    errors: Vec<PolicyError>,
+    pub(super) errors: Vec<PolicyError>,
 }
 
 pub fn validate(
@@ -98,6 +99,7 @@ pub fn validate(
             .filter_map(|g| Some((v.path_glob(g)?, v.location(g))))
             .collect(),
         product: file.product.map(|p| v.product(p)),
+        metrics: v.metrics(file.metrics),
         components: file.components.map(|c| {
             let location = v.location(&c);
             let mut layer = v.components(c.value);
@@ -148,7 +150,7 @@ pub fn validate(
 }
 
 impl Validator<'_> {
-    fn span<T>(&self, value: &Spanned<T>) -> Range<usize> {
+    pub(super) fn span<T>(&self, value: &Spanned<T>) -> Range<usize> {
         yaml::span(value, self.source)
     }
 
@@ -186,7 +188,7 @@ impl Validator<'_> {
         self.rule_selector(value).map(Allowance::Rules)
     }
 
-    fn error<T>(&mut self, at: &Spanned<T>, message: String, help: Option<&str>) {
+    pub(super) fn error<T>(&mut self, at: &Spanned<T>, message: String, help: Option<&str>) {
         let mut e = PolicyError::new(self.source, self.span(at), message);
         if let Some(h) = help {
             e = e.with_help(h);
@@ -194,7 +196,7 @@ impl Validator<'_> {
         self.errors.push(e);
     }
 
-    fn date(&mut self, value: &Spanned<String>) -> Option<Date> {
+    pub(super) fn date(&mut self, value: &Spanned<String>) -> Option<Date> {
         match value.value.parse::<Date>() {
             Ok(date) => Some(date),
             Err(_) => {
@@ -208,7 +210,7 @@ impl Validator<'_> {
         }
     }
 
-    fn path_glob(&mut self, value: &Spanned<String>) -> Option<Glob> {
+    pub(super) fn path_glob(&mut self, value: &Spanned<String>) -> Option<Glob> {
         match GlobBuilder::new(&value.value)
             .literal_separator(true)
             .build()
@@ -265,21 +267,6 @@ impl Validator<'_> {
                 self.error(value, message, None);
                 None
             }
-        }
-    }
-
-    fn product(&mut self, p: raw::RawProduct) -> Product {
-        let support = p.support;
-        Product {
-            name: p.name,
-            description: p.description,
-            owner: p.owner,
-            lifecycle: p.lifecycle,
-            contact: support.as_ref().and_then(|s| s.contact.clone()),
-            end_of_life: support
-                .as_ref()
-                .and_then(|s| s.end_of_life.as_ref())
-                .and_then(|d| self.date(d)),
         }
     }
 
@@ -403,7 +390,7 @@ impl Validator<'_> {
 
     /// A user-supplied regex, bounded so that compiling it cannot exhaust
     /// memory (matching is linear-time in the `regex` crate).
-    fn regex(&mut self, value: &Spanned<String>) -> Option<regex::Regex> {
+    pub(super) fn regex(&mut self, value: &Spanned<String>) -> Option<regex::Regex> {
         match regex::RegexBuilder::new(&value.value)
             .size_limit(1 << 20)
             .dfa_size_limit(1 << 20)

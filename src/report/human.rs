@@ -48,7 +48,7 @@ pub fn render(report: &Report, color: bool) -> String {
             (super::Status::Fail, _) if c.findings > 0 => {
                 format!("fail ({})", plural(c.findings, "finding"))
             }
-            (other, Some(reason)) => format!("{} ({reason})", other.as_str()),
+            (other, Some(reason)) => format!("{}: {reason}", other.as_str()),
             (other, None) => other.as_str().to_owned(),
         };
         out.push_str(&format!(

@@ -1,8 +1,12 @@
 //! The evaluate stage: each rule family reads the policy and the facts and
 //! returns findings. Rules know nothing about file formats.
 
+pub mod anchor;
 pub mod declared;
+pub mod dm;
 pub mod mar;
+pub mod pom;
+pub mod qm;
 pub mod rc;
 pub mod registry;
 pub mod rss;
@@ -123,6 +127,9 @@ const FAMILIES: &[Family] = &[
     rc::check,
     rss::check,
     mar::check,
+    pom::check,
+    dm::check,
+    qm::check,
     declared::check,
     tool::check,
 ];

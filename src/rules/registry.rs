@@ -28,6 +28,9 @@ pub fn all() -> impl Iterator<Item = &'static RuleInfo> {
         .iter()
         .chain(super::rss::RULES.iter())
         .chain(super::mar::RULES.iter())
+        .chain(super::dm::RULES.iter())
+        .chain(super::qm::RULES.iter())
+        .chain(super::pom::RULES.iter())
         .chain(super::tool::RULES.iter())
 }
 

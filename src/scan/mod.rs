@@ -4,15 +4,20 @@
 
 pub mod actions;
 pub mod cargo;
+pub mod codeowners;
 pub mod config;
 pub mod content;
 pub mod docker;
 pub mod golang;
 pub mod npm;
+pub mod product;
 pub mod python;
 mod read;
+pub mod reports;
+pub mod tests_present;
 mod toml_sections;
 pub mod tooling;
+pub mod xml;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -378,7 +383,8 @@ fn parse_file(file: &DiscoveredFile) -> Option<(Arc<SourceFile>, Scanned)> {
         FileKind::YarnLock => npm::parse_yarn_lock(&source).map(Scanned::NpmLock),
         FileKind::GoMod => golang::parse_go_mod(&source).map(Scanned::GoModule),
         FileKind::RustBinary | FileKind::GoSum => Ok(Scanned::Marker(file.kind)),
-        FileKind::Other => Ok(Scanned::Other),
+        // Never assigned by the walk: the later stages' own kinds.
+        FileKind::Other | FileKind::ProductFile | FileKind::QualityReport => Ok(Scanned::Other),
         FileKind::PreCommitConfig => tooling::parse_precommit(&source).map(Scanned::PreCommit),
         FileKind::Dependabot => tooling::parse_dependabot(&source).map(Scanned::Dependabot),
         FileKind::Workflow => actions::parse_workflow(&source).map(Scanned::Workflow),
