@@ -26,6 +26,7 @@ pub fn gather(
     policy: &Policy,
     excludes: &Excludes,
     now: Option<Date>,
+    tracked_at_top: Option<&[crate::location::RelPath]>,
     facts: &mut Facts,
 ) {
     if policy.product.is_some() {
@@ -38,7 +39,7 @@ pub fn gather(
                 problem,
             }));
         if facts.product.codeowners.is_some() {
-            facts.product.tracked = scan::product::tracked_files(root, &facts.paths);
+            facts.product.tracked = scan::product::tracked_files(tracked_at_top, &facts.paths);
         }
     }
     if let Some(quality) = &policy.metrics.quality {

@@ -255,7 +255,15 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
             repo.tracked.as_deref(),
         );
         let mut facts = scan::scan(&files, &env);
-        evidence::gather(root, &policy, &excludes, options.now, &mut facts);
+        let tracked_at_top = repo.tracked.as_deref().filter(|_| repo.prefix.is_empty());
+        evidence::gather(
+            root,
+            &policy,
+            &excludes,
+            options.now,
+            tracked_at_top,
+            &mut facts,
+        );
         let ctx = Context {
             policy: &policy,
             facts: &facts,

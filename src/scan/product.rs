@@ -4,7 +4,6 @@
 //! files' text (see [`retained_globs`]); [`collect`] reads them from there.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::{Arc, LazyLock};
 
 use globset::{Glob, GlobBuilder};
@@ -155,19 +154,13 @@ pub fn collect(sources: &BTreeMap<RelPath, Arc<SourceFile>>) -> (ProductFacts, V
     (facts, problems)
 }
 
-/// The files ownership is computed over: the git index when `root` is a
-/// work tree's top (what GitHub sees), otherwise the walked files.
-pub fn tracked_files(root: &Path, walked: &[RelPath]) -> TrackedFiles {
-    let from_index = crate::git::Repository::discover(root).and_then(|repo| {
-        let is_top = root.canonicalize().ok()? == repo.top();
-        if !is_top {
-            return None;
-        }
-        repo.tracked_paths().ok()
-    });
-    match from_index {
+/// The files ownership is computed over: the git index when the root is a
+/// work tree's top (what GitHub sees: `tracked`), otherwise the walked
+/// files.
+pub fn tracked_files(tracked_at_top: Option<&[RelPath]>, walked: &[RelPath]) -> TrackedFiles {
+    match tracked_at_top {
         Some(paths) => TrackedFiles {
-            paths,
+            paths: paths.to_vec(),
             from_index: true,
         },
         None => TrackedFiles {
