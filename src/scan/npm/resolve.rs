@@ -238,9 +238,12 @@ fn declared_source(spec: &str) -> Source {
         || spec.starts_with("gitlab:")
         || spec.starts_with("bitbucket:")
     {
+        let (url, reference) = spec
+            .split_once('#')
+            .map_or((spec, None), |(u, r)| (u, Some(r.to_owned())));
         return Source::Git {
-            url: spec.to_owned(),
-            reference: spec.split_once('#').map(|(_, r)| r.to_owned()),
+            url: url.to_owned(),
+            reference,
         };
     }
     if let Some(path) = spec
@@ -327,5 +330,17 @@ mod tests {
             Source::Git { .. }
         ));
         assert_eq!(declared_source("file:../x"), Source::Path("../x".into()));
+    }
+
+    #[test]
+    fn a_git_spec_keeps_its_ref_once() {
+        assert_eq!(
+            declared_source("github:o/y#main"),
+            Source::Git {
+                url: "github:o/y".into(),
+                reference: Some("main".into())
+            }
+        );
+        assert_eq!(declared_source("github:o/y").to_string(), "git github:o/y");
     }
 }
