@@ -30,7 +30,8 @@ pub enum FileKind {
     PoetryLock,
     UvLock,
     PipfileLock,
-    /// `src/main.rs`, `src/bin/*.rs`: a Cargo package builds a binary.
+    /// `src/main.rs`, `src/bin/*.rs`: a Cargo package builds a binary (the
+    /// file is also read for content checks, like any source file).
     RustBinary,
     GoSum,
     PreCommitConfig,
@@ -41,8 +42,9 @@ pub enum FileKind {
 
 impl FileKind {
     /// Kinds whose presence is the fact: they are noted, never read.
+    /// `go.sum` holds only module paths and hashes: no secret or endpoint.
     pub fn is_marker(self) -> bool {
-        matches!(self, FileKind::RustBinary | FileKind::GoSum)
+        matches!(self, FileKind::GoSum)
     }
 }
 
@@ -95,6 +97,8 @@ pub struct DiscoveredFile {
     pub path: RelPath,
     pub absolute: PathBuf,
     pub kind: FileKind,
+    /// Production, test, fixture, vendored, generated or minified.
+    pub context: crate::context::FileContext,
 }
 
 /// Path globs (relative to the root) that the walk leaves out.
@@ -187,11 +191,13 @@ pub fn discover(root: &Path, excludes: &Excludes, threads: usize) -> Vec<Discove
                 .first()
                 .and_then(|&index| kinds.get(index).copied())
                 .unwrap_or(FileKind::Other);
+            let context = crate::context::by_path(rel.as_str());
             if let Ok(mut list) = found.lock() {
                 list.push(DiscoveredFile {
                     path: rel,
                     absolute: entry.path().to_path_buf(),
                     kind,
+                    context,
                 });
             }
             WalkState::Continue
@@ -199,6 +205,7 @@ pub fn discover(root: &Path, excludes: &Excludes, threads: usize) -> Vec<Discove
     });
     let mut files = found.into_inner().unwrap_or_default();
     files.sort();
+    crate::context::apply_gitattributes(&mut files);
     files
 }
 

@@ -237,6 +237,9 @@ pub struct Finding {
     pub dependency_path: Vec<String>,
     /// Further locations that explain the finding.
     pub related: Vec<Related>,
+    /// The context of the file it is in (production, test, …), when it is
+    /// a file of the tree.
+    pub context: Option<crate::context::PathContext>,
 }
 
 impl Finding {
@@ -255,6 +258,7 @@ impl Finding {
             confidence: None,
             dependency_path: Vec::new(),
             related: Vec::new(),
+            context: None,
         }
     }
 

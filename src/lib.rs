@@ -7,6 +7,7 @@
 
 pub mod advisories;
 pub mod capabilities;
+pub mod context;
 pub mod diagnostic;
 pub mod discover;
 pub mod facts;
@@ -83,7 +84,11 @@ pub fn components(
 ) -> Result<Vec<facts::Component>, CheckError> {
     let (policy, excludes) = prepare(root, options)?;
     let files = discover::discover(root, &excludes, options.jobs.max(1));
-    Ok(scan::scan(&files, &environment(&policy, options)).components)
+    let env = scan::Environment {
+        content: context::ContextSet::EMPTY,
+        ..environment(&policy, options)
+    };
+    Ok(scan::scan(&files, &env).components)
 }
 
 /// The policy and the walk's excludes, or why the check cannot run.
@@ -106,6 +111,27 @@ fn environment(policy: &Policy, options: &CheckOptions) -> scan::Environment {
         cargo_home: options.cargo_home.clone(),
         retain: policy.retained_files(),
         configs: policy.config_files(),
+        content: content_contexts(policy),
+    }
+}
+
+/// The contexts content rules read: none when no content rule is on.
+fn content_contexts(policy: &Policy) -> context::ContextSet {
+    use rules::mar::{HARDCODED_SECRET, INSECURE_TRANSPORT, TLS_VERIFICATION_DISABLED};
+    let on = [
+        HARDCODED_SECRET,
+        TLS_VERIFICATION_DISABLED,
+        INSECURE_TRANSPORT,
+    ]
+    .iter()
+    .any(|r| {
+        policy.requirement(&r.id).is_some()
+            && policy.rule_severity(&r.id, r.default_severity).is_some()
+    });
+    if on {
+        policy.contexts.read()
+    } else {
+        context::ContextSet::EMPTY
     }
 }
 
@@ -128,7 +154,8 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         None => advisories::Database::default(),
     };
     let (facts, findings) = pool.install(|| {
-        let files = discover::discover(root, &excludes, options.jobs.max(1));
+        let mut files = discover::discover(root, &excludes, options.jobs.max(1));
+        context::apply_policy(&mut files, |p| policy.contexts.assign(p));
         let facts = scan::scan(&files, &env);
         let ctx = Context {
             policy: &policy,
@@ -137,6 +164,9 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
             today: options.today,
         };
         let mut findings = rules::evaluate(&ctx);
+        for f in &mut findings {
+            f.context = f.context.or_else(|| facts.context_of(&f.location.path));
+        }
         govern::govern(&ctx, &mut findings);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         (facts, findings)

@@ -278,6 +278,9 @@ fn merge(policy: &mut Policy, layer: Layer) {
         }
     }
     policy.exceptions.extend(layer.exceptions);
+    policy
+        .contexts
+        .merge(layer.contexts.treatments, layer.contexts.paths);
 }
 
 fn merge_product(into: &mut Product, p: Product) {

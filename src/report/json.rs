@@ -64,6 +64,9 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     fingerprint: String,
     suppressed: Option<Suppressed>,
+    /// production, test, fixture, vendored, generated or minified; `null`
+    /// for a place outside the tree (a policy file).
+    context: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -96,6 +99,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
             kind: s.kind(),
             justification: s.justification(),
         }),
+        context: f.context.map(|c| c.as_str()),
     }
 }
 

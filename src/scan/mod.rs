@@ -78,6 +78,9 @@ pub struct Environment {
     pub retain: globset::GlobSet,
     /// Files declarative requirements assert on: parsed into config trees.
     pub configs: globset::GlobSet,
+    /// Contexts whose files the content checks read (secrets, TLS, plain
+    /// HTTP); empty for `inventory`, which needs none of them.
+    pub content: crate::context::ContextSet,
 }
 
 /// Scans every file and resolves components across files.
@@ -86,6 +89,11 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
 
     let mut facts = Facts {
         paths: files.iter().map(|f| f.path.clone()).collect(),
+        contexts: files
+            .iter()
+            .filter(|f| f.context.context != crate::context::PathContext::Production)
+            .map(|f| (f.path.clone(), f.context.context))
+            .collect(),
         ..Facts::default()
     };
     let mut docs = Documents::default();
@@ -95,11 +103,16 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
         scanned: result,
         hits,
         kind: result_kind,
+        context,
     } in scanned
     {
+        if context != crate::context::PathContext::Production {
+            facts.contexts.insert(source.path.clone(), context);
+        }
         let keep = !matches!(result, Scanned::Other)
             || !hits.is_empty()
             || env.retain.is_match(source.path.as_str());
+        let had_hits = !hits.is_empty();
         facts.content_hits.extend(hits);
         match result {
             Scanned::Other => {}
@@ -118,7 +131,9 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
             Scanned::GoModule(c) => docs.go_modules.push((source.path.clone(), c)),
             Scanned::Marker(kind) => {
                 docs.markers.push((kind, source.path.clone()));
-                continue; // nothing was read: no text to keep
+                if !had_hits {
+                    continue; // no text to keep
+                }
             }
             Scanned::Dockerfile((dockerfile, components)) => {
                 facts.dockerfiles.push(dockerfile);
@@ -218,47 +233,34 @@ struct FileScan {
     scanned: Scanned,
     hits: Vec<ContentHit>,
     kind: FileKind,
-}
-
-/// Which content checks apply to a file, by its kind and name.
-fn text_class(file: &DiscoveredFile) -> content::TextClass {
-    if file.kind != FileKind::Other {
-        return content::TextClass::Config;
-    }
-    let name = file.path.file_name().to_ascii_lowercase();
-    let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
-    let config = matches!(
-        extension,
-        "yml" | "yaml" | "toml" | "json" | "ini" | "cfg" | "conf" | "properties" | "env"
-    ) || matches!(
-        name.as_str(),
-        ".npmrc" | ".yarnrc" | ".pypirc" | "pip.conf" | ".env"
-    ) || name.starts_with(".env.");
-    let prose = matches!(
-        extension,
-        "md" | "markdown" | "rst" | "adoc" | "txt" | "html" | "htm"
-    );
-    if config {
-        content::TextClass::Config
-    } else if prose {
-        content::TextClass::Prose
-    } else {
-        content::TextClass::Code
-    }
+    /// Its context, refined by its first bytes.
+    context: crate::context::PathContext,
 }
 
 fn scan_file(file: &DiscoveredFile, env: &Environment) -> Option<FileScan> {
-    let parsed = parse_file(file)?;
-    let (source, scanned) = parsed;
-    if file.kind.is_marker() {
-        return Some(FileScan {
-            source,
-            scanned,
-            hits: Vec::new(),
-            kind: file.kind,
-        });
+    // A file of no known kind whose context no content rule reads (vendored,
+    // generated, minified by path) is not even opened.
+    let read = env.content.contains(file.context.context);
+    if file.kind == FileKind::Other
+        && !read
+        && !env.retain.is_match(file.path.as_str())
+        && !env.configs.is_match(file.path.as_str())
+    {
+        return None;
     }
-    let hits = content::scan(&source, text_class(file));
+    let (source, scanned) = parse_file(file)?;
+    // Header markers refine the path's context: the text is read anyway.
+    let context = match file.kind {
+        FileKind::Other => crate::context::refine(file.context, file.path.as_str(), &source.text),
+        _ => file.context,
+    }
+    .context;
+    let hits = if env.content.contains(context) && !file.kind.is_marker() {
+        let language = content::Language::of(file.path.as_str(), file.kind);
+        content::scan(&source, language, context)
+    } else {
+        Vec::new()
+    };
     let needed = file.kind != FileKind::Other
         || !hits.is_empty()
         || env.retain.is_match(file.path.as_str())
@@ -275,6 +277,7 @@ fn scan_file(file: &DiscoveredFile, env: &Environment) -> Option<FileScan> {
         scanned,
         hits,
         kind: file.kind,
+        context,
     })
 }
 

@@ -1,7 +1,9 @@
 //! Content audits: hard-coded secrets, TLS verification off, plain HTTP.
 
 use super::check_finding;
-use crate::finding::{Finding, RuleId, Severity};
+use crate::context::PathContext;
+use crate::finding::{Confidence, Finding, RuleId, Severity};
+use crate::policy::{ContentRule, ContentTreatment};
 use crate::rules::Context;
 use crate::rules::registry::RuleInfo;
 
@@ -41,18 +43,37 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn content_finding(ctx: &Context<'_>, hit: &crate::facts::ContentHit) -> Option<Finding> {
     use crate::facts::HitKind;
+    let because = |why: &str| {
+        if why.is_empty() {
+            String::new()
+        } else {
+            format!(" ({why})")
+        }
+    };
     let (rule, subject, message, help) = match hit.kind {
         HitKind::Secret { format } => (
             &HARDCODED_SECRET,
             format!("{format} {}", hit.shown),
-            format!("{format} `{}` is committed in the repository", hit.shown),
+            format!(
+                "{format} `{}` is committed in the repository{}",
+                hit.shown,
+                because(&format!("believed a secret because {}", hit.why))
+            ),
             "revoke and rotate it now, then read it from the environment or a secret manager"
                 .to_owned(),
         ),
         HitKind::TlsDisabled { what } => (
             &TLS_VERIFICATION_DISABLED,
             hit.shown.clone(),
-            format!("{what} turns certificate verification off"),
+            format!(
+                "`{}` turns certificate verification off ({what}){}",
+                hit.shown,
+                if hit.why.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", hit.why)
+                }
+            ),
             "keep verification on; add a private CA to the trust store instead".to_owned(),
         ),
         HitKind::InsecureUrl => (
@@ -62,5 +83,80 @@ fn content_finding(ctx: &Context<'_>, hit: &crate::facts::ContentHit) -> Option<
             format!("use `{}`", hit.shown.replacen("http://", "https://", 1)),
         ),
     };
-    check_finding(ctx, rule, &hit.location, &subject, message, help)
+    let mut f = check_finding(ctx, rule, &hit.location, &subject, message, help)?;
+    let content_rule = match hit.kind {
+        HitKind::Secret { .. } => ContentRule::HardcodedSecret,
+        HitKind::TlsDisabled { .. } => ContentRule::TlsVerificationDisabled,
+        HitKind::InsecureUrl => ContentRule::InsecureTransport,
+    };
+    let treatment = ctx.policy.contexts.treatment(hit.context, content_rule);
+    f.severity = capped(f.severity, hit.confidence, treatment)?;
+    f.confidence = Some(hit.confidence);
+    f.context = Some(hit.context);
+    if treatment != ContentTreatment::AsIs
+        && hit.context != PathContext::Production
+        && let Some(help) = &mut f.help
+    {
+        {
+            help.push_str(&format!(
+                "; reported at most as a {} because this is a {} file (policy `contexts.{}`)",
+                f.severity, hit.context, hit.context
+            ));
+        }
+    }
+    f.related.extend(hit.related.clone());
+    Some(f)
+}
+
+/// The severity after the detector's confidence (medium: at most a
+/// warning, low: at most a note) and the file context's treatment; `None`
+/// when the context switches content rules off.
+fn capped(
+    severity: Severity,
+    confidence: Confidence,
+    treatment: ContentTreatment,
+) -> Option<Severity> {
+    let by_confidence = match confidence {
+        Confidence::High => Severity::Error,
+        Confidence::Medium => Severity::Warning,
+        Confidence::Low => Severity::Note,
+    };
+    let by_context = match treatment {
+        ContentTreatment::AsIs => Severity::Error,
+        ContentTreatment::Warning => Severity::Warning,
+        ContentTreatment::Note => Severity::Note,
+        ContentTreatment::Off => return None,
+    };
+    Some(severity.min(by_confidence).min(by_context))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn severity_is_capped_by_confidence_and_context() {
+        use ContentTreatment::*;
+        assert_eq!(
+            capped(Severity::Error, Confidence::High, AsIs),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            capped(Severity::Error, Confidence::Medium, AsIs),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            capped(Severity::Error, Confidence::High, Note),
+            Some(Severity::Note)
+        );
+        assert_eq!(
+            capped(Severity::Warning, Confidence::High, Warning),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            capped(Severity::Note, Confidence::High, AsIs),
+            Some(Severity::Note)
+        );
+        assert_eq!(capped(Severity::Error, Confidence::High, Off), None);
+    }
 }
