@@ -262,6 +262,7 @@ fn needs_region(d: Detector) -> bool {
     matches!(
         d,
         Detector::Url
+            | Detector::Generic
             | Detector::TlsKey
             | Detector::TlsConstant(_)
             | Detector::SslMode

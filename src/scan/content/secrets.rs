@@ -804,6 +804,13 @@ pub fn generic(input: &Input<'_>, at: usize, anchor_end: usize) -> Option<Hit> {
     if NOT_SECRET_KEYS.iter().any(|k| norm.ends_with(k)) || norm.contains("public") {
         return None;
     }
+    // `${DB_PASSWORD:default}` is a template's variable; a commented-out
+    // line documents a default. A guess by name needs live code or config.
+    if bytes.get(key.start.saturating_sub(2)..key.start) == Some(b"${")
+        || input.region(key.start).0 == super::lexer::Region::Comment
+    {
+        return None;
+    }
     let assign = tls_free_assignment(input, key.start + name.len())?;
     let value = slice(input.text, assign.value.clone());
     // A reference to the secret, not the secret: `pgp:PGP_SIGN_KEY_PASSPHRASE`,
@@ -861,9 +868,12 @@ fn generic_value(value: &str, password_like: bool) -> bool {
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
         || v.iter()
             .all(|b| b.is_ascii_lowercase() || *b == b'_' || *b == b'.' || *b == b'-');
+    // Judged by their own rule, or public by design (PostHog project keys,
+    // Stripe publishable keys).
     let provider_prefixed = PROVIDERS
         .iter()
         .flat_map(|p| p.anchors)
+        .chain(&["phc_", "pk_live_", "pk_test_"])
         .any(|a| value.starts_with(a));
     (min..=200).contains(&v.len())
         && !v

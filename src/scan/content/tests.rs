@@ -475,3 +475,10 @@ fn every_anchor_compiles_into_the_prefilter() {
     assert!(PREFILTER.is_some());
     assert!(anchors().iter().all(|(a, _)| a.is_ascii() && !a.is_empty()));
 }
+
+#[test]
+fn tls_to_an_internal_endpoint() {
+    let otel = "exporters:\n  otlp/jaeger:\n    endpoint: \"jaeger:4317\"\n    tls:\n      insecure: true\n  otlp/saas:\n    endpoint: \"otlp.vendor.io:4317\"\n    tls:\n      insecure: true\n";
+    let found = hits_in("otelcol.yml", otel);
+    assert_eq!(found.len(), 1, "{found:?}");
+}

@@ -153,6 +153,8 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "-here",
     "lorem",
     "foobar",
+    "abc123",
+    "xyz789",
 ];
 
 /// Whole values that are never a credential.
@@ -194,13 +196,16 @@ const PLACEHOLDER_VALUES: &[&str] = &[
 ];
 
 /// Documented example credentials: AWS's own, the jwt.io sample, the
-/// Azurite/Storage Emulator account key, Checkmarx' documented secret.
+/// Azurite/Storage Emulator account key, Checkmarx' documented secret,
+/// Grafana's default key.
 pub const DOCUMENTED_EXAMPLES: &[&str] = &[
     "AKIAIOSFODNN7EXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
     "014df517-39d1-4453-b7b3-9930c563627c",
+    // Grafana's documented default `secret_key`.
+    "SW2YcwTIb9zpOOhoPsMm",
 ];
 
 /// A value that is a stand-in: a placeholder word, a template or variable

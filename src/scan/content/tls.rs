@@ -285,12 +285,50 @@ pub fn key(input: &Input<'_>, at: usize, _anchor_end: usize) -> Option<Hit> {
     if !off {
         return None;
     }
-    Some(tls_hit(
-        input,
-        flag_start..value_end,
-        setting.what,
-        String::new(),
-    ))
+    let mut hit = tls_hit(input, flag_start..value_end, setting.what, String::new());
+    // As for plain HTTP: a connection that stays inside a compose network
+    // or cluster (`endpoint: jaeger:4317`) is not the transport risk.
+    if input.lang == Language::Yaml
+        && let Some(host) = sibling_endpoint(input, start)
+        && host.is_internal()
+    {
+        if last == "insecure" {
+            return None;
+        }
+        hit.confidence = Confidence::Medium;
+        hit.why = format!("`{}` is an internal host", host.name);
+    }
+    Some(hit)
+}
+
+/// Lines looked back for the `endpoint:` a YAML TLS block belongs to.
+const ENDPOINT_LINES: usize = 12;
+
+/// The host of the nearest `endpoint:`/`url:` above `key_start` that is
+/// less indented (the block the `tls:` settings configure).
+fn sibling_endpoint(input: &Input<'_>, key_start: usize) -> Option<Host> {
+    let bytes = input.bytes;
+    let indent = |at: usize| run(bytes, at, |b| b == b' ' || b == b'-', 256);
+    let mut line = line_start(bytes, key_start);
+    let own = indent(line);
+    for _ in 0..ENDPOINT_LINES {
+        if line == 0 {
+            return None;
+        }
+        line = line_start(bytes, line - 1);
+        let body = slice(input.text, line + indent(line)..line_end(bytes, line));
+        let Some((key, value)) = body.split_once(':') else {
+            continue;
+        };
+        if indent(line) < own && matches!(key.trim(), "endpoint" | "url" | "server") {
+            let value = value.trim().trim_matches(['"', '\'']);
+            let authority = value.split("://").last().unwrap_or(value);
+            return Some(Host::parse(
+                authority.split(['/', '?']).next().unwrap_or(""),
+            ));
+        }
+    }
+    None
 }
 
 fn tls_hit(
