@@ -137,11 +137,41 @@ impl Lexer<'_> {
         self.bytes.len()
     }
 
+    /// Bytes that may start a comment or string in this syntax; the loop
+    /// skips every other byte without branching on it.
+    fn starts(&self) -> [bool; 256] {
+        let mut table = [false; 256];
+        let set: &[u8] = match self.syntax {
+            Syntax::Hash => b"#\"'",
+            Syntax::Ini => b";#\"'",
+            Syntax::Slash => b"/\"'`",
+            Syntax::Rust => b"/\"'r",
+            Syntax::SlashHash => b"/#\"'`",
+            Syntax::Json => b"/\"",
+        };
+        for &b in set {
+            if let Some(slot) = table.get_mut(usize::from(b)) {
+                *slot = true;
+            }
+        }
+        table
+    }
+
     fn run(mut self) -> Regions {
         let mut i = 0;
         let len = self.bytes.len();
-        while i < len {
+        let starts = self.starts();
+        // Nothing after the last queried offset matters.
+        let last = self.queries.last().map_or(0, |&q| q + 1).min(len);
+        while i < last {
+            if self.next >= self.queries.len() {
+                break;
+            }
             let c = self.at(i);
+            if !starts.get(usize::from(c)).copied().unwrap_or(false) {
+                i += 1;
+                continue;
+            }
             let slashy = matches!(
                 self.syntax,
                 Syntax::Slash | Syntax::Rust | Syntax::SlashHash | Syntax::Json

@@ -811,7 +811,7 @@ pub fn generic(input: &Input<'_>, at: usize, anchor_end: usize) -> Option<Hit> {
     {
         return None;
     }
-    let assign = tls_free_assignment(input, key.start + name.len())?;
+    let assign = assignment(bytes, key.start + name.len(), false)?;
     let value = slice(input.text, assign.value.clone());
     // A reference to the secret, not the secret: `pgp:PGP_SIGN_KEY_PASSPHRASE`,
     // `vault:secret/data/db#password`, a value naming its own key.
@@ -846,10 +846,6 @@ pub fn generic(input: &Input<'_>, at: usize, anchor_end: usize) -> Option<Hit> {
         Confidence::Medium,
         format!("`{name}` is assigned a literal with {e:.1} bits/char of entropy"),
     ))
-}
-
-fn tls_free_assignment(input: &Input<'_>, key_end: usize) -> Option<Assignment> {
-    assignment(input.bytes, key_end, false)
 }
 
 /// Whether a generic value could be a credential.

@@ -222,7 +222,7 @@ fn under_tls(input: &Input<'_>, key_start: usize) -> bool {
 }
 
 /// A key-based setting whose anchor is at `at`.
-pub fn key(input: &Input<'_>, at: usize, _anchor_end: usize) -> Option<Hit> {
+pub fn key(input: &Input<'_>, at: usize) -> Option<Hit> {
     let bytes = input.bytes;
     let range = expand(bytes, at, is_key);
     let (mut start, mut end) = (range.start, range.end);
