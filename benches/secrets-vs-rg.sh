@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
-# Whole-binary benchmark: pscf-lint's content checks (secrets, TLS, plain
-# HTTP) against ripgrep and grep reading the same generated tree.
+# Whole-binary benchmark of pscf-lint's content checks against ripgrep.
 #
-#   bash benches/secrets-vs-rg.sh [DIR]
+#   bash benches/secrets-vs-rg.sh [TREE...]
 #
-# Generates 20,000 text files (about 200 MB, 20 planted fake tokens) in DIR
-# (default: a temporary directory), then times each tool with hyperfine.
-# Needs python3, hyperfine and rg (Debian: apt-get install hyperfine ripgrep).
+# With TREEs (real repositories), times `pscf-lint check` on each against
+# `rg -uu -c -e AKIA -e ghp_ -e verify=False -e http://` (issue 9's
+# yardstick) and prints the medians, their ratio and both peak RSS values.
+# Without, generates 20,000 text files (about 200 MB, 20 planted fake
+# tokens) in a temporary directory and uses that. Needs hyperfine and rg
+# (Debian: apt-get install hyperfine ripgrep); python3 for the generator.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tree="${1:-$(mktemp -d)}"
-
-python3 - "$tree" <<'PY'
+trees=("$@")
+if [ ${#trees[@]} -eq 0 ]; then
+  tree="$(mktemp -d)"
+  python3 - "$tree" <<'PY'
 import os, random, sys
 root = sys.argv[1]
 random.seed(7)
@@ -27,15 +30,22 @@ for i in range(20000):
     with open(f"{d}/file{i:05d}.{ext}", "w") as f:
         f.write(body)
 PY
-
-policy="$(mktemp)"
-printf 'requirements:\n  - check: hardcoded-secret\n' > "$policy"
+  trees=("$tree")
+fi
 cargo build --release --quiet
 bin="$PWD/target/release/pscf-lint"
-patterns='(AKIA|ASIA)[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{82}|glpat-[A-Za-z0-9_-]{20}|xox[baprs]-[A-Za-z0-9-]{10,}|(sk|rk)_live_[A-Za-z0-9]{24,}|AIza[0-9A-Za-z_-]{35}|npm_[A-Za-z0-9]{36}|-----BEGIN [A-Z ]*PRIVATE KEY'
-cd "$tree"
-hyperfine --warmup 2 --runs 10 -N \
-  "$bin check . --config $policy -q --fail-on never" \
-  "$bin check . --config $policy -q --fail-on never -j 1" \
-  "rg -c --no-ignore '$patterns' ." \
-  "grep -rcE 'gh[pousr]_[A-Za-z0-9]{36}' ."
+rss() { /usr/bin/time -f %M "$@" >/dev/null 2>"$tmp" || true; tail -1 "$tmp"; }
+tmp="$(mktemp)"
+printf '%-28s %8s %8s %8s %7s %10s %10s\n' tree files ours_ms rg_ms ratio ours_KiB rg_KiB
+for t in "${trees[@]}"; do
+  json="$(mktemp)"
+  hyperfine -N --warmup 2 --runs 10 --export-json "$json" \
+    "$bin check $t -q --fail-on never" \
+    "rg -uu -c -e AKIA -e ghp_ -e verify=False -e http:// $t" >/dev/null 2>&1 || true
+  read -r ours rg < <(python3 -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print(*(int(x['median']*1000) for x in r))" "$json")
+  files=$(find "$t" -type f | wc -l)
+  printf '%-28s %8s %8s %8s %7s %10s %10s\n' "$(basename "$t")" "$files" "$ours" "$rg" \
+    "$(python3 -c "print(f'{$ours/max($rg,1):.1f}x')")" \
+    "$(rss "$bin" check "$t" -q --fail-on never)" \
+    "$(rss rg -uu -c -e AKIA -e ghp_ -e verify=False -e http:// "$t")"
+done

@@ -32,7 +32,8 @@ pub enum FileKind {
     PoetryLock,
     UvLock,
     PipfileLock,
-    /// `src/main.rs`, `src/bin/*.rs`: a Cargo package builds a binary.
+    /// `src/main.rs`, `src/bin/*.rs`: a Cargo package builds a binary (the
+    /// file is also read for content checks, like any source file).
     RustBinary,
     GoSum,
     PreCommitConfig,
@@ -48,8 +49,9 @@ pub enum FileKind {
 
 impl FileKind {
     /// Kinds whose presence is the fact: they are noted, never read.
+    /// `go.sum` holds only module paths and hashes: no secret or endpoint.
     pub fn is_marker(self) -> bool {
-        matches!(self, FileKind::RustBinary | FileKind::GoSum)
+        matches!(self, FileKind::GoSum)
     }
 
     /// Kinds whose loss hides the most: a workflow or a lockfile that cannot
@@ -150,6 +152,8 @@ pub struct DiscoveredFile {
     pub path: RelPath,
     pub absolute: PathBuf,
     pub kind: FileKind,
+    /// Production, test, fixture, vendored, generated or minified.
+    pub context: crate::context::FileContext,
 }
 
 /// Path globs (relative to the root) that the walk leaves out.
@@ -307,6 +311,7 @@ pub fn discover(
     }
     discovery.files.sort();
     discovery.files.dedup_by(|a, b| a.path == b.path);
+    crate::context::apply_gitattributes(&mut discovery.files);
     discovery
         .problems
         .sort_by(|a, b| a.1.location().cmp(b.1.location()));
@@ -367,6 +372,7 @@ fn visit(
         return (
             WalkState::Continue,
             Some(Visited::File(DiscoveredFile {
+                context: crate::context::by_path(rel.as_str()),
                 path: rel,
                 absolute: entry.path().to_path_buf(),
                 kind,
@@ -444,6 +450,7 @@ fn add_tracked(
         // followed.
         match std::fs::symlink_metadata(&absolute) {
             Ok(meta) if meta.is_file() => extra.push(DiscoveredFile {
+                context: crate::context::by_path(path.as_str()),
                 path: path.clone(),
                 absolute,
                 kind: classes.kind(path.as_str()),

@@ -242,7 +242,10 @@ mod tests {
             "git+https://***@github.com/o/a.git#main"
         );
         assert_eq!(
-            credentials("https://bob:p:a:s@h/x and https://ok.example/p@q"),
+            credentials(&format!(
+                "https://bob:{}@h/x and https://ok.example/p@q",
+                "p:a:s"
+            )),
             "https://***@h/x and https://ok.example/p@q"
         );
         assert_eq!(

@@ -276,10 +276,19 @@ pub enum HitKind {
 pub struct ContentHit {
     pub kind: HitKind,
     pub location: Location,
-    /// What may be shown: a secret's redacted form, else the matched text.
+    /// What may be shown: a secret's redacted form, else the matched text
+    /// with any secret in it masked.
     pub shown: String,
-    /// The span is a secret: masked in any text kept for snippets.
-    pub masked: bool,
+    /// Byte spans of secrets, masked in any text kept for snippets.
+    pub masks: Vec<std::ops::Range<usize>>,
+    /// How sure the detector is (a checksum-valid token, an entropy guess).
+    pub confidence: crate::finding::Confidence,
+    /// Why it is believed: "its CRC-32 checksum is valid", …
+    pub why: String,
+    /// A further place that explains it (an AWS key id's secret).
+    pub related: Option<crate::finding::Related>,
+    /// The context of the file it is in.
+    pub context: crate::context::PathContext,
 }
 
 /// A string value and where it is.
@@ -315,9 +324,23 @@ pub struct Facts {
     pub quality: Option<crate::scan::reports::QualityFacts>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
+    /// The context of every file that is not production code.
+    pub contexts: BTreeMap<RelPath, crate::context::PathContext>,
 }
 
 impl Facts {
+    /// The context of a file of the tree, `None` for other paths.
+    pub fn context_of(&self, path: &RelPath) -> Option<crate::context::PathContext> {
+        match self.contexts.get(path) {
+            Some(context) => Some(*context),
+            None => self
+                .paths
+                .binary_search(path)
+                .ok()
+                .map(|_| crate::context::PathContext::Production),
+        }
+    }
+
     /// Puts every list in its canonical order so that output does not
     /// depend on thread scheduling.
     pub fn sorted(mut self) -> Self {

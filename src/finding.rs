@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 use crate::location::Location;
 use crate::purl::Purl;
 
+/// At most this many findings of one rule in one file are listed; the rest
+/// are counted in one more finding. A file crafted to match a pattern
+/// millions of times costs bounded memory and output.
+pub const MAX_PER_RULE_AND_FILE: usize = 100;
+
 /// How serious a finding is. Ordered: `Note < Warning < Error`.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
@@ -237,6 +242,9 @@ pub struct Finding {
     pub dependency_path: Vec<String>,
     /// Further locations that explain the finding.
     pub related: Vec<Related>,
+    /// The context of the file it is in (production, test, …), when it is
+    /// a file of the tree.
+    pub context: Option<crate::context::PathContext>,
 }
 
 impl Finding {
@@ -255,6 +263,7 @@ impl Finding {
             confidence: None,
             dependency_path: Vec::new(),
             related: Vec::new(),
+            context: None,
         }
     }
 

@@ -7,6 +7,7 @@
 
 pub mod advisories;
 pub mod capabilities;
+pub mod context;
 pub mod diagnostic;
 pub mod discover;
 pub mod escape;
@@ -103,7 +104,12 @@ pub fn components(
         options.jobs.max(1),
         repo.tracked.as_deref(),
     );
-    Ok(scan::scan(&files, &environment(&policy, options)).components)
+    // The inventory reads no file's content.
+    let env = scan::Environment {
+        content: context::ContextSet::EMPTY,
+        ..environment(&policy, options)
+    };
+    Ok(scan::scan(&files, &env).components)
 }
 
 /// Where the checked root sits in its git repository, if it is in one.
@@ -225,6 +231,27 @@ fn environment(policy: &Policy, options: &CheckOptions) -> scan::Environment {
         cargo_home: options.cargo_home.clone(),
         retain: policy.retained_files(),
         configs: policy.config_files(),
+        content: content_contexts(policy),
+    }
+}
+
+/// The contexts content rules read: none when no content rule is on.
+fn content_contexts(policy: &Policy) -> context::ContextSet {
+    use rules::mar::{HARDCODED_SECRET, INSECURE_TRANSPORT, TLS_VERIFICATION_DISABLED};
+    let on = [
+        HARDCODED_SECRET,
+        TLS_VERIFICATION_DISABLED,
+        INSECURE_TRANSPORT,
+    ]
+    .iter()
+    .any(|r| {
+        policy.requirement(&r.id).is_some()
+            && policy.rule_severity(&r.id, r.default_severity).is_some()
+    });
+    if on {
+        policy.contexts.read()
+    } else {
+        context::ContextSet::EMPTY
     }
 }
 
@@ -248,12 +275,13 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
     };
     let repo = Repository::of(root);
     let (facts, findings) = pool.install(|| {
-        let files = discover::discover(
+        let mut files = discover::discover(
             root,
             &excludes,
             options.jobs.max(1),
             repo.tracked.as_deref(),
         );
+        context::apply_policy(&mut files.files, |p| policy.contexts.assign(p));
         let mut facts = scan::scan(&files, &env);
         let tracked_at_top = repo.tracked.as_deref().filter(|_| repo.prefix.is_empty());
         evidence::gather(
@@ -271,6 +299,9 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
             today: options.today,
         };
         let mut findings = rules::evaluate(&ctx);
+        for f in &mut findings {
+            f.context = f.context.or_else(|| facts.context_of(&f.location.path));
+        }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let mut findings = rules::cap_per_file(findings);
         govern::govern(&ctx, &mut findings);

@@ -17,6 +17,35 @@ fn content(report: &serde_json::Value) -> Vec<(String, String, u64)> {
         .collect()
 }
 
+/// (rule, file, line, severity, context) of every content finding.
+fn detailed(report: &serde_json::Value) -> Vec<(String, String, u64, String, String)> {
+    common::findings(report)
+        .into_iter()
+        .filter(|f| {
+            let r = f["rule"].as_str().unwrap_or_default();
+            [
+                "hardcoded-secret",
+                "tls-verification-disabled",
+                "insecure-transport",
+            ]
+            .iter()
+            .any(|x| r.ends_with(x))
+        })
+        .map(|f| {
+            (
+                f["rule"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .replace("PSCF-SPM-MAR/", ""),
+                f["file"].as_str().unwrap_or_default().to_owned(),
+                f["line"].as_u64().unwrap_or_default(),
+                f["severity"].as_str().unwrap_or_default().to_owned(),
+                f["context"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn content_rules_fire_exactly() {
     let (code, report) = check_json("secrets", &[]);
@@ -29,18 +58,29 @@ fn content_rules_fire_exactly() {
         t("PSCF-SPM-MAR/insecure-transport", "config/registry.yaml", 1),
         t("PSCF-SPM-MAR/hardcoded-secret", "config/registry.yaml", 1),
         t("PSCF-SPM-MAR/hardcoded-secret", "config/settings.py", 2),
-        t("PSCF-SPM-MAR/tls-verification-disabled", "config/settings.py", 6),
+        t("PSCF-SPM-MAR/tls-verification-disabled", "config/settings.py", 7),
+        t("PSCF-SPM-MAR/tls-verification-disabled", "config/settings.py", 10),
+        t("PSCF-SPM-MAR/tls-verification-disabled", "config/settings.py", 11),
         t("PSCF-SPM-MAR/hardcoded-secret", "config/slack.json", 1),
         t("PSCF-SPM-MAR/hardcoded-secret", "deploy/.env", 1),
         t("PSCF-SPM-MAR/hardcoded-secret", "deploy/.env", 2),
+        t("PSCF-SPM-MAR/tls-verification-disabled", "deploy/.env", 6),
+        t("PSCF-SPM-MAR/tls-verification-disabled", "deploy/compose.yaml", 5),
+        t("PSCF-SPM-MAR/tls-verification-disabled", "deploy/compose.yaml", 6),
         t("PSCF-SPM-MAR/hardcoded-secret", "docs/notes.md", 4),
         t("PSCF-SPM-MAR/hardcoded-secret", "keys/dev.pem", 1),
+        t("PSCF-SPM-MAR/tls-verification-disabled", "otel/collector.yaml", 5),
+        t("PSCF-SPM-MAR/tls-verification-disabled", "otel/collector.yaml", 8),
         t("PSCF-SPM-MAR/tls-verification-disabled", "scripts/install.sh", 3),
         t("PSCF-SPM-MAR/tls-verification-disabled", "scripts/install.sh", 4),
+        t("PSCF-SPM-MAR/tls-verification-disabled", "scripts/install.sh", 6),
         t("PSCF-SPM-MAR/tls-verification-disabled", "svc/client.go", 5),
         t("PSCF-SPM-MAR/tls-verification-disabled", "svc/client.rs", 2),
+        // `src/main.rs` marks a binary target and is read like any source.
+        t("PSCF-SPM-MAR/hardcoded-secret", "tool/src/main.rs", 2),
         t("PSCF-SPM-MAR/tls-verification-disabled", "web/server.js", 2),
         t("PSCF-SPM-MAR/tls-verification-disabled", "web/server.js", 4),
+        t("PSCF-SPM-MAR/insecure-transport", "web/server.js", 6),
     ];
     assert_eq!(content(&report), expected);
 }
@@ -50,15 +90,33 @@ fn near_misses_stay_quiet() {
     let (_, report) = check_json("secrets", &[]);
     let found = content(&report);
     let quiet = [
-        ("config/settings.py", 7), // verify=True
-        ("deploy/.env", 3),        // user:password@localhost
-        ("deploy/.env", 4),        // ${DEPLOY_PASSWORD}
-        ("web/server.js", 3),      // rejectUnauthorized: true
-        ("svc/client.go", 6),      // InsecureSkipVerify: false
-        ("scripts/install.sh", 2), // curl -fsSL
-        ("config/app.yaml", 1),    // "$schema" identifier
-        ("config/app.yaml", 3),    // http://localhost
-        ("docs/notes.md", 3),      // prose quoting the Python flag and a plain-HTTP link
+        (".npmrc", 3),               // npm token with a wrong checksum
+        ("config/app.yaml", 1),      // "$schema" identifier
+        ("config/app.yaml", 3),      // http://localhost
+        ("config/app.yaml", 5),      // a proxy: TLS runs end to end through it
+        ("config/app.yaml", 6),      // homepage metadata
+        ("config/app.yaml", 7),      // single-label compose service
+        ("config/settings.py", 3),   // the AWS secret: reported with its key id
+        ("config/settings.py", 4),   // AWS's documented example key
+        ("config/settings.py", 8),   // verify=True
+        ("config/settings.py", 9),   // a comment quoting the flag
+        ("config/settings.py", 12),  // a docstring quoting it
+        ("deploy/.env", 3),          // user:password@localhost
+        ("deploy/.env", 4),          // ${DEPLOY_PASSWORD}
+        ("deploy/.env", 5),          // GitHub token with a wrong checksum
+        ("deploy/.env", 7),          // =false
+        ("deploy/compose.yaml", 7),  // sslmode=disable to a compose service
+        ("docs/notes.md", 3),        // prose quoting the Python flag and a plain-HTTP link
+        ("keys/header-only.txt", 1), // a key header with no body
+        ("otel/collector.yaml", 10), // `insecure` of a registry, not TLS
+        ("scripts/install.sh", 2),   // curl -fsSL
+        ("scripts/install.sh", 5),   // a comment
+        ("svc/client.go", 6),        // InsecureSkipVerify: false
+        ("svc/client.go", 7),        // a comment
+        ("svc/client.rs", 4),        // a string, not code
+        ("web/server.js", 3),        // rejectUnauthorized: true
+        ("web/server.js", 5),        // a comment saying not to
+        ("web/server.js", 7),        // a URL in a prose string
     ];
     for (file, line) in quiet {
         assert!(
@@ -71,17 +129,128 @@ fn near_misses_stay_quiet() {
 }
 
 #[test]
-fn no_output_contains_a_secret_in_clear() {
-    let secrets = [
-        format!("{}{}", "AKIA", "FAKEFAKEFAKEFAKE"),
-        format!("{}{}{}", "ghp_", "FAKE", "0".repeat(32)),
-        format!("{}{}{}", "npm_", "FAKE", "1".repeat(32)),
-        format!("{}{}", "xoxb-", "0000000000-FAKEFAKEFAKE"),
-        "n0t-a-real-pass".to_owned(),
-        // inside a plain-HTTP URL, which the insecure-transport finding quotes
-        "Sup3rS3cretValue".to_owned(),
-        "ZmFrZS1zaWduYXR1cmUtbm90LXJlYWw".to_owned(),
+fn severity_follows_the_file_context() {
+    let (_, report) = check_json("contexts", &[]);
+    let d = |rule: &str, file: &str, line: u64, severity: &str, context: &str| {
+        (
+            rule.to_owned(),
+            file.to_owned(),
+            line,
+            severity.to_owned(),
+            context.to_owned(),
+        )
+    };
+    #[rustfmt::skip]
+    let expected = vec![
+        d("tls-verification-disabled", "examples/demo/main.go", 5, "note", "fixture"),
+        // `contexts.test.paths` in the fixture's policy.
+        d("tls-verification-disabled", "qa/smoke.go", 5, "note", "test"),
+        d("tls-verification-disabled", "src/server.go", 5, "error", "production"),
+        d("insecure-transport", "src/server.go", 6, "warning", "production"),
+        d("tls-verification-disabled", "src/server_test.go", 5, "note", "test"),
+        d("tls-verification-disabled", "testdata/client.go", 5, "note", "fixture"),
+        d("tls-verification-disabled", "tests/e2e.go", 5, "note", "test"),
+        // `-linguist-vendored` in .gitattributes: the product's own code.
+        d("tls-verification-disabled", "vendor/ours/patched.go", 5, "error", "production"),
+        d("insecure-transport", "vendor/ours/patched.go", 6, "warning", "production"),
     ];
+    // vendor/, third/ (linguist-vendored), gen/ (generated header), dist/,
+    // *.min.js and a bundle with long lines are not reported at all.
+    assert_eq!(detailed(&report), expected);
+}
+
+#[test]
+fn the_policy_changes_what_a_context_reports() {
+    let (_, report) = check_json("contexts", &["--config", "fixtures/contexts/strict.yaml"]);
+    let found = detailed(&report);
+    let has = |file: &str, rule: &str, severity: &str| {
+        found
+            .iter()
+            .any(|(r, f, _, s, _)| f == file && r == rule && s == severity)
+    };
+    assert!(
+        has(
+            "vendor/github.com/acme/lib/lib.go",
+            "tls-verification-disabled",
+            "error"
+        ),
+        "{found:?}"
+    );
+    assert!(
+        has("third/lib.go", "tls-verification-disabled", "error"),
+        "{found:?}"
+    );
+    assert!(
+        has("tests/e2e.go", "insecure-transport", "warning"),
+        "{found:?}"
+    );
+    assert!(
+        has("tests/e2e.go", "tls-verification-disabled", "note"),
+        "{found:?}"
+    );
+    // Not a policy path any more: qa/ is production under this policy.
+    assert!(
+        has("qa/smoke.go", "tls-verification-disabled", "error"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn sarif_carries_the_context() {
+    let out = run(&["check", "fixtures/contexts", "--format", "sarif"]).stdout;
+    let sarif: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+    let results = sarif["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        results
+            .iter()
+            .any(|r| r["properties"]["context"] == "fixture"),
+        "{out}"
+    );
+}
+
+#[test]
+fn inventory_does_not_read_contents() {
+    let r = run(&["inventory", "fixtures/secrets", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("ghp_"), "{}", r.stdout);
+}
+
+#[test]
+fn no_output_contains_a_secret_in_clear() {
+    let env = common::read("fixtures/secrets/deploy/.env");
+    let npmrc = common::read("fixtures/secrets/.npmrc");
+    let settings = common::read("fixtures/secrets/config/settings.py");
+    let value = |text: &str, key: &str| {
+        text.lines()
+            .find_map(|l| {
+                l.split_once(key)
+                    .map(|(_, v)| v.trim_matches(['"', ' ']).to_owned())
+            })
+            .unwrap_or_default()
+    };
+    let token = value(&env, "GITHUB_TOKEN=");
+    let secrets = [
+        token.get(4..).unwrap_or_default().to_owned(),
+        value(&npmrc, "_authToken=")
+            .get(4..)
+            .unwrap_or_default()
+            .to_owned(),
+        value(&settings, "AWS_ACCESS_KEY_ID = ")
+            .get(4..)
+            .unwrap_or_default()
+            .to_owned(),
+        value(&settings, "AWS_SECRET_ACCESS_KEY = ")
+            .get(4..)
+            .unwrap_or_default()
+            .to_owned(),
+        "n0t-a-real-pass".get(4..).unwrap_or_default().to_owned(),
+        // inside a plain-HTTP URL, which the insecure-transport finding quotes
+        "Sup3rS3cretValue".get(4..).unwrap_or_default().to_owned(),
+    ];
+    assert!(secrets.iter().all(|s| s.len() >= 8), "{secrets:?}");
     for format in ["human", "json", "sarif", "github", "markdown"] {
         let out = run(&[
             "check",
@@ -106,4 +275,5 @@ fn no_output_contains_a_secret_in_clear() {
         human.contains("GitHub token `ghp_…` is committed"),
         "{human}"
     );
+    assert!(human.contains("checksum is valid"), "{human}");
 }

@@ -332,7 +332,7 @@ fn ignore_files_do_not_hide_tracked_files() {
         "Cargo.lock",
         "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\n",
     );
-    let key = format!("aws_key = \"{}{}\"\n", "AKIA", "Q3EXAMPLEKEYZZ7W");
+    let key = format!("aws_key = \"{}{}\"\n", "AKIA", "Q3ZT7WJ2KXNB4MRD");
     t.write("conf/keys.cfg", key);
     t.write(".gitignore", "Cargo.lock\nconf/\n");
     t.write(".ignore", "*.cfg\n");
@@ -351,7 +351,7 @@ fn ignore_files_do_not_hide_tracked_files() {
     // Untracked files still follow the ignore files.
     t.write(
         "conf/new.cfg",
-        format!("k = \"{}{}\"\n", "AKIA", "Q3EXAMPLEKEYZZ8W"),
+        format!("k = \"{}{}\"\n", "AKIA", "Q3ZT7WJ2KXNB4MRE"),
     );
     let r = check(&t.root(), &["-f", "json"]);
     let secrets = rules_of(&r.json())
@@ -785,7 +785,7 @@ fn the_trusted_policy_decides_what_may_be_relaxed() {
 #[test]
 fn stray_bytes_do_not_blind_content_rules() {
     let t = Tree::new();
-    let key = format!("{}{}", "AKIA", "Q3EXAMPLEKEYZZ7W");
+    let key = format!("{}{}", "AKIA", "Q3ZT7WJ2KXNB4MRD");
     let mut nul = format!("token = \"{key}\"\n").into_bytes();
     nul.extend_from_slice(b"\0\n");
     t.write("deploy/prod.env", nul);

@@ -72,6 +72,38 @@ fn reports_text() -> impl Strategy<Value = String> {
     prop::collection::vec(atoms, 0..30).prop_map(|parts| parts.concat())
 }
 
+/// Text dense in the content scanner's anchors and the lexer's delimiters.
+fn content_text() -> impl Strategy<Value = String> {
+    let atoms = prop_oneof![
+        Just("http://".to_owned()),
+        Just("https://u:p4ssw0rdX@h.io/".to_owned()),
+        Just("-----BEGIN RSA PRIVATE KEY-----\n".to_owned()),
+        Just("-----END RSA PRIVATE KEY-----".to_owned()),
+        Just("AKIA".to_owned()),
+        Just("ghp_".to_owned()),
+        Just("eyJ".to_owned()),
+        Just(".".to_owned()),
+        Just("verify=False".to_owned()),
+        Just("insecure_skip_verify: true".to_owned()),
+        Just("password = \"".to_owned()),
+        Just("curl -k ".to_owned()),
+        Just("sslmode=disable".to_owned()),
+        Just("CERT_NONE".to_owned()),
+        Just("checkServerTrusted(a) {".to_owned()),
+        Just("\"\"\"".to_owned()),
+        Just("/*".to_owned()),
+        Just("//".to_owned()),
+        Just("#".to_owned()),
+        Just("'".to_owned()),
+        Just("`".to_owned()),
+        Just("${".to_owned()),
+        Just("}".to_owned()),
+        Just("é✓\u{0}\r\n".to_owned()),
+        "[ -~]{0,24}\n?",
+    ];
+    prop::collection::vec(atoms, 0..40).prop_map(|parts| parts.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -178,6 +210,48 @@ proptest! {
             for p in &problems {
                 let (FileProblem::Unparsable { location, .. } | FileProblem::Skipped { location, .. }) = p;
                 prop_assert!(location.span.end <= t.len());
+            }
+        }
+    }
+
+    #[test]
+    fn content_scanner_never_panics_and_stays_inside(bytes in prop::collection::vec(any::<u8>(), 0..512), text in content_text()) {
+        use pscf_lint::context::PathContext;
+        use pscf_lint::scan::content::{Language, redacted, scan};
+        let languages = [
+            ("a.py", Language::Python), ("a.js", Language::Js), ("a.go", Language::Go),
+            ("a.rs", Language::Rust), ("A.java", Language::Jvm), ("a.yaml", Language::Yaml),
+            ("a.json", Language::Json), ("a.toml", Language::Toml), ("a.ini", Language::Ini),
+            (".env", Language::Env), ("a.sh", Language::Shell), ("a.md", Language::Prose),
+            ("a.php", Language::Php), ("x", Language::Other),
+        ];
+        for (name, lang) in languages {
+            for s in [source(name, &bytes), source(name, text.as_bytes())] {
+                let hits = scan(&s, lang, PathContext::Production);
+                for h in &hits {
+                    prop_assert!(h.location.span.end <= s.text.len());
+                    prop_assert!(s.text.is_char_boundary(h.location.span.start));
+                    for m in &h.masks {
+                        prop_assert!(m.start <= m.end && m.end <= s.text.len());
+                    }
+                }
+                if let Some(masked) = redacted(&s.text, &hits) {
+                    prop_assert_eq!(masked.len(), s.text.len());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn lexer_regions_are_linear_and_inside(text in content_text(), queries in prop::collection::vec(0usize..2048, 0..32)) {
+        use pscf_lint::scan::content::lexer::{Syntax, lex};
+        let mut queries = queries;
+        queries.sort_unstable();
+        for syntax in [Syntax::Hash, Syntax::Slash, Syntax::Rust, Syntax::SlashHash, Syntax::Json, Syntax::Ini] {
+            let regions = lex(text.as_bytes(), syntax, &queries);
+            for q in &queries {
+                let (_, extent) = regions.at(*q);
+                prop_assert!(extent.start <= extent.end);
             }
         }
     }

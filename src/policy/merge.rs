@@ -97,6 +97,9 @@ fn merge(policy: &mut Policy, layer: Layer) {
         }
     }
     policy.exceptions.extend(layer.exceptions);
+    policy
+        .contexts
+        .merge(layer.contexts.treatments, layer.contexts.paths);
 }
 
 fn merge_components(into: &mut ComponentPolicy, c: ComponentsLayer) {

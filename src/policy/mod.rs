@@ -28,9 +28,13 @@ pub use metrics::{
     ReportGlob, SecurityReportsPolicy, TestsPolicy,
 };
 pub use product::{Placed, ProductDeclaration, ProductField, ProductPolicy};
-pub use raw::{BandScheme, Mode, Permission, SarifLevel, SecurityPolicySource, UnknownLicense};
+pub use raw::{
+    BandScheme, ContentTreatment, Mode, Permission, SarifLevel, SecurityPolicySource,
+    UnknownLicense,
+};
 pub use weaken::{Allowance, Weakening, WeakeningKind};
 
+use crate::context::{ContextSet, PathContext};
 use crate::finding::{FailOn, RuleId, Severity};
 use crate::location::{Location, SourceFile};
 use crate::purl::{Purl, PurlPattern};
@@ -61,6 +65,9 @@ pub struct Policy {
     /// What the repository's own config relaxed (or tried to, and was
     /// refused), for `pscf-lint/policy-weakened`.
     pub weakenings: Vec<Weakening>,
+    /// How content rules treat each file context, and the globs that put
+    /// paths in a context.
+    pub contexts: ContextPolicy,
     /// The policy files loaded, in merge order (for snippets in reports).
     pub sources: Vec<Arc<SourceFile>>,
     /// Those of them that are not files of the tree (trusted files outside
@@ -128,6 +135,99 @@ impl Default for SourcePolicy {
             url: Permission::Allow,
             registries: None,
         }
+    }
+}
+
+/// The three content rules, in the order of `contexts.*.content-rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentRule {
+    HardcodedSecret,
+    TlsVerificationDisabled,
+    InsecureTransport,
+}
+
+/// `contexts:`, merged: a treatment per context and content rule, and the
+/// globs of every layer.
+#[derive(Debug, Clone)]
+pub struct ContextPolicy {
+    /// Indexed by [`PathContext::index`], then [`ContentRule`].
+    pub treatments: [[ContentTreatment; 3]; 6],
+    pub paths: Vec<(PathContext, Glob)>,
+    matcher: globset::GlobSet,
+}
+
+impl Default for ContextPolicy {
+    /// Test code and fixtures are reported at most as notes; third-party,
+    /// generated and minified code is not the product's own and not read.
+    /// Plain HTTP in tests and fixtures is off: they talk to test servers.
+    fn default() -> Self {
+        use ContentTreatment::{AsIs, Note, Off};
+        ContextPolicy {
+            treatments: [
+                [AsIs; 3],
+                [Note, Note, Off],
+                [Note, Note, Off],
+                [Off; 3],
+                [Off; 3],
+                [Off; 3],
+            ],
+            paths: Vec::new(),
+            matcher: globset::GlobSet::empty(),
+        }
+    }
+}
+
+impl ContextPolicy {
+    pub fn treatment(&self, context: PathContext, rule: ContentRule) -> ContentTreatment {
+        self.treatments
+            .get(context.index())
+            .and_then(|t| t.get(rule as usize))
+            .copied()
+            .unwrap_or(ContentTreatment::AsIs)
+    }
+
+    /// Adds a layer's globs and treatments (later layers win).
+    pub(crate) fn merge(
+        &mut self,
+        treatments: [[Option<ContentTreatment>; 3]; 6],
+        paths: Vec<(PathContext, Glob)>,
+    ) {
+        for (slots, ts) in self.treatments.iter_mut().zip(treatments) {
+            for (slot, t) in slots.iter_mut().zip(ts) {
+                if let Some(t) = t {
+                    *slot = t;
+                }
+            }
+        }
+        self.paths.extend(paths);
+        // Sorted by context so the first matching context in
+        // `PathContext::ALL` order wins.
+        self.paths.sort_by_key(|(c, _)| *c);
+        let mut builder = globset::GlobSetBuilder::new();
+        for (_, glob) in &self.paths {
+            builder.add(glob.clone());
+        }
+        self.matcher = builder
+            .build()
+            .unwrap_or_else(|_| globset::GlobSet::empty());
+    }
+
+    /// The context the policy's globs give `path`, if any.
+    pub fn assign(&self, path: &str) -> Option<PathContext> {
+        let first = self.matcher.matches(path).into_iter().min()?;
+        self.paths.get(first).map(|(c, _)| *c)
+    }
+
+    /// Contexts whose files the content rules read.
+    pub fn read(&self) -> ContextSet {
+        PathContext::ALL
+            .into_iter()
+            .filter(|c| {
+                self.treatments
+                    .get(c.index())
+                    .is_some_and(|t| t.iter().any(|t| *t != ContentTreatment::Off))
+            })
+            .fold(ContextSet::EMPTY, ContextSet::with)
     }
 }
 

@@ -56,6 +56,84 @@ pub struct PolicyFile {
     /// reported as `pscf-lint/policy-weakened`.
     #[schemars(with = "Option<Vec<String>>")]
     pub allow: Option<Vec<Spanned<String>>>,
+    /// How the content rules (`hardcoded-secret`,
+    /// `tls-verification-disabled`, `insecure-transport`) treat files by
+    /// their context. Every file is classified once by path conventions
+    /// (`tests/`, `*_test.go`, `test_*.py`, `*.spec.ts`, `testdata/`,
+    /// `fixtures/`, `examples/`, `vendor/`, `node_modules/`, `dist/`,
+    /// `*.min.js`, …), `.gitattributes` `linguist-vendored`,
+    /// `linguist-generated` and `linguist-documentation`, generated-code
+    /// header markers, and these sections' `paths`. Defaults: `production`
+    /// as-is, `test` and `fixture` at most `note`, `vendored`, `generated`
+    /// and `minified` off (not even read); in `test` and `fixture` files
+    /// `insecure-transport` is off (tests talk to test servers).
+    pub contexts: Option<RawContexts>,
+}
+
+/// One section per context; each is optional.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawContexts {
+    /// The product's own code and configuration.
+    pub production: Option<RawContext>,
+    /// Test code: `tests/`, `test/`, `__tests__/`, `*_test.go`,
+    /// `test_*.py`, `*_test.py`, `*.test.ts`, `*.spec.js`, benches.
+    pub test: Option<RawContext>,
+    /// Test data, fixtures, examples, samples, config templates
+    /// (`.env.example`) and `linguist-documentation` files.
+    pub fixture: Option<RawContext>,
+    /// Third-party code: `vendor/`, `node_modules/`, `third_party/`,
+    /// `linguist-vendored`.
+    pub vendored: Option<RawContext>,
+    /// Generated code: `dist/`, `*.pb.go`, `*.bundle.js`, a
+    /// generated-code header marker, `linguist-generated`.
+    pub generated: Option<RawContext>,
+    /// Minified bundles: `*.min.js`, scripts with very long lines.
+    pub minified: Option<RawContext>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawContext {
+    /// What the content rules report in files of this context: one
+    /// treatment for all three, or one per rule
+    /// (`{ hardcoded-secret: note, insecure-transport: off }`).
+    pub content_rules: Option<RawContentRules>,
+    /// Globs of repository paths that belong to this context whatever the
+    /// conventions say (`paths: ["qa/**"]` under `test`, or
+    /// `paths: ["examples/server/**"]` under `production`). Where globs of
+    /// several contexts match, the first context in the order above wins.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub paths: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawContentRules {
+    All(ContentTreatment),
+    PerRule(RawPerRule),
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawPerRule {
+    pub hardcoded_secret: Option<ContentTreatment>,
+    pub tls_verification_disabled: Option<ContentTreatment>,
+    pub insecure_transport: Option<ContentTreatment>,
+}
+
+/// How content findings in a context are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContentTreatment {
+    /// At the rule's own severity.
+    AsIs,
+    /// At most a warning.
+    Warning,
+    /// At most a note.
+    Note,
+    /// Not reported; the files are not read for content.
+    Off,
 }
 
 /// What the product is and who runs it (PSCF-SPM-POM). The descriptor

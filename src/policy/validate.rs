@@ -15,6 +15,7 @@ use super::{
     PolicyError, Recommended, Requirement, RuleOverride, RuleSelector, Service, UnknownLicense,
     WeakeningKind,
 };
+use crate::context::PathContext;
 use crate::finding::{Capability, FailOn, RuleId};
 use crate::location::{Location, SourceFile};
 use crate::purl::{Purl, PurlPattern};
@@ -39,6 +40,15 @@ pub struct Layer {
     pub exceptions: Vec<Exception>,
     /// `allow:` (honoured only from trusted files).
     pub allow: Vec<Allowance>,
+    pub contexts: ContextsLayer,
+}
+
+/// A file's `contexts:`: treatments it sets and globs it adds, per context.
+#[derive(Default)]
+pub struct ContextsLayer {
+    /// Per context, per content rule ([`super::ContentRule`] order).
+    pub treatments: [[Option<raw::ContentTreatment>; 3]; 6],
+    pub paths: Vec<(PathContext, Glob)>,
 }
 
 #[derive(Default)]
@@ -141,6 +151,7 @@ pub fn validate(
             .flatten()
             .filter_map(|a| v.allowance(a))
             .collect(),
+        contexts: file.contexts.map(|c| v.contexts(c)).unwrap_or_default(),
     };
     if v.errors.is_empty() {
         return Ok(layer);
@@ -842,6 +853,39 @@ impl Validator<'_> {
                 None
             }
         }
+    }
+
+    fn contexts(&mut self, c: raw::RawContexts) -> ContextsLayer {
+        let raw::RawContexts {
+            production,
+            test,
+            fixture,
+            vendored,
+            generated,
+            minified,
+        } = c;
+        let mut layer = ContextsLayer::default();
+        let sections = [production, test, fixture, vendored, generated, minified];
+        for (context, section) in PathContext::ALL.into_iter().zip(sections) {
+            let Some(section) = section else { continue };
+            if let Some(slot) = layer.treatments.get_mut(context.index()) {
+                *slot = match section.content_rules {
+                    None => [None; 3],
+                    Some(raw::RawContentRules::All(t)) => [Some(t); 3],
+                    Some(raw::RawContentRules::PerRule(r)) => [
+                        r.hardcoded_secret,
+                        r.tls_verification_disabled,
+                        r.insecure_transport,
+                    ],
+                };
+            }
+            for glob in section.paths.iter().flatten() {
+                if let Some(g) = self.path_glob(glob) {
+                    layer.paths.push((context, g));
+                }
+            }
+        }
+        layer
     }
 
     fn exception(&mut self, e: Spanned<raw::RawException>) -> Option<Exception> {

@@ -66,6 +66,9 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     fingerprint: String,
     suppressed: Option<Suppressed>,
+    /// production, test, fixture, vendored, generated or minified; `null`
+    /// for a place outside the tree (a policy file).
+    context: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -103,6 +106,7 @@ fn finding<'a>(report: &Report, f: &'a Finding) -> JsonFinding<'a> {
             kind: s.kind(),
             justification: s.justification(),
         }),
+        context: f.context.map(|c| c.as_str()),
     }
 }
 

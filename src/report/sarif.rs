@@ -91,6 +91,14 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties>,
+}
+
+/// `context`: production, test, fixture, vendored, generated or minified.
+#[derive(Serialize)]
+struct ResultProperties {
+    context: &'static str,
 }
 
 #[derive(Serialize)]
@@ -270,6 +278,9 @@ fn result<'a>(report: &Report, f: &'a Finding, rule_index: usize) -> SarifResult
                 justification: s.justification(),
             })
             .collect(),
+        properties: f.context.map(|c| ResultProperties {
+            context: c.as_str(),
+        }),
     }
 }
 

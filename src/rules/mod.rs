@@ -69,10 +69,7 @@ impl Context<'_> {
     }
 }
 
-/// At most this many findings of one rule in one file are listed; the rest
-/// are counted in one more finding. A file crafted to match a pattern
-/// millions of times costs bounded memory and output.
-pub const MAX_PER_RULE_AND_FILE: usize = 100;
+pub use crate::finding::MAX_PER_RULE_AND_FILE;
 
 /// Keeps the first [`MAX_PER_RULE_AND_FILE`] findings of each rule in each
 /// file (in report order) and replaces the rest with one finding that

@@ -33,28 +33,6 @@ use crate::location::{Location, RelPath, SourceFile};
 /// megabytes.
 pub const MAX_FILE_BYTES: u64 = read::MAX_FILE_BYTES;
 
-/// Keeps, per kind of content hit, one more than rules list per file (so
-/// the rest is still counted as "more"): a file crafted to match millions
-/// of times costs bounded memory, and padding with one kind of hit cannot
-/// push another kind out.
-fn cap_hits(hits: Vec<ContentHit>) -> Vec<ContentHit> {
-    let mut counts = [0usize; 3];
-    hits.into_iter()
-        .filter(|h| {
-            let slot = match h.kind {
-                crate::facts::HitKind::Secret { .. } => 0,
-                crate::facts::HitKind::TlsDisabled { .. } => 1,
-                crate::facts::HitKind::InsecureUrl => 2,
-            };
-            let n = counts.get_mut(slot).map_or(0, |c| {
-                *c += 1;
-                *c
-            });
-            n <= crate::rules::MAX_PER_RULE_AND_FILE + 1
-        })
-        .collect()
-}
-
 /// What one file turned into.
 enum Scanned {
     CargoManifest(cargo::Manifest),
@@ -104,6 +82,9 @@ pub struct Environment {
     pub retain: globset::GlobSet,
     /// Files declarative requirements assert on: parsed into config trees.
     pub configs: globset::GlobSet,
+    /// Contexts whose files the content checks read (secrets, TLS, plain
+    /// HTTP); empty for `inventory`, which needs none of them.
+    pub content: crate::context::ContextSet,
 }
 
 /// Scans every file and resolves components across files.
@@ -121,6 +102,11 @@ pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
                 problem: problem.clone(),
             })
             .collect(),
+        contexts: files
+            .iter()
+            .filter(|f| f.context.context != crate::context::PathContext::Production)
+            .map(|f| (f.path.clone(), f.context.context))
+            .collect(),
         ..Facts::default()
     };
     let mut docs = Documents::default();
@@ -130,11 +116,16 @@ pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
         scanned: result,
         hits,
         kind: result_kind,
+        context,
     } in scanned
     {
+        if context != crate::context::PathContext::Production {
+            facts.contexts.insert(source.path.clone(), context);
+        }
         let keep = !matches!(result, Scanned::Other)
             || !hits.is_empty()
             || env.retain.is_match(source.path.as_str());
+        let had_hits = !hits.is_empty();
         facts.content_hits.extend(hits);
         match result {
             Scanned::Other => {}
@@ -153,7 +144,9 @@ pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
             Scanned::GoModule(c) => docs.go_modules.push((source.path.clone(), c)),
             Scanned::Marker(kind) => {
                 docs.markers.push((kind, source.path.clone()));
-                continue; // nothing was read: no text to keep
+                if !had_hits {
+                    continue; // no text to keep
+                }
             }
             Scanned::Dockerfile((dockerfile, components)) => {
                 facts.dockerfiles.push(dockerfile);
@@ -278,47 +271,34 @@ struct FileScan {
     scanned: Scanned,
     hits: Vec<ContentHit>,
     kind: FileKind,
-}
-
-/// Which content checks apply to a file, by its kind and name.
-fn text_class(file: &DiscoveredFile) -> content::TextClass {
-    if file.kind != FileKind::Other {
-        return content::TextClass::Config;
-    }
-    let name = file.path.file_name().to_ascii_lowercase();
-    let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
-    let config = matches!(
-        extension,
-        "yml" | "yaml" | "toml" | "json" | "ini" | "cfg" | "conf" | "properties" | "env"
-    ) || matches!(
-        name.as_str(),
-        ".npmrc" | ".yarnrc" | ".pypirc" | "pip.conf" | ".env"
-    ) || name.starts_with(".env.");
-    let prose = matches!(
-        extension,
-        "md" | "markdown" | "rst" | "adoc" | "txt" | "html" | "htm"
-    );
-    if config {
-        content::TextClass::Config
-    } else if prose {
-        content::TextClass::Prose
-    } else {
-        content::TextClass::Code
-    }
+    /// Its context, refined by its first bytes.
+    context: crate::context::PathContext,
 }
 
 fn scan_file(file: &DiscoveredFile, env: &Environment) -> Option<FileScan> {
-    let parsed = parse_file(file)?;
-    let (source, scanned) = parsed;
-    if file.kind.is_marker() {
-        return Some(FileScan {
-            source,
-            scanned,
-            hits: Vec::new(),
-            kind: file.kind,
-        });
+    // A file of no known kind whose context no content rule reads (vendored,
+    // generated, minified by path) is not even opened.
+    let read = env.content.contains(file.context.context);
+    if file.kind == FileKind::Other
+        && !read
+        && !env.retain.is_match(file.path.as_str())
+        && !env.configs.is_match(file.path.as_str())
+    {
+        return None;
     }
-    let hits = content::scan(&source, text_class(file));
+    let (source, scanned) = parse_file(file)?;
+    // Header markers refine the path's context: the text is read anyway.
+    let context = match file.kind {
+        FileKind::Other => crate::context::refine(file.context, file.path.as_str(), &source.text),
+        _ => file.context,
+    }
+    .context;
+    let hits = if env.content.contains(context) && !file.kind.is_marker() {
+        let language = content::Language::of(file.path.as_str(), file.kind);
+        content::scan(&source, language, context)
+    } else {
+        Vec::new()
+    };
     let needed = file.kind != FileKind::Other
         || !hits.is_empty()
         || env.retain.is_match(file.path.as_str())
@@ -330,14 +310,12 @@ fn scan_file(file: &DiscoveredFile, env: &Environment) -> Option<FileScan> {
         None if !needed => Arc::new(SourceFile::new(source.path.clone(), String::new())),
         None => source,
     };
-    // Every secret is masked above; only a bounded number of hits per file
-    // goes on (rules list at most `MAX_PER_RULE_AND_FILE` of each anyway).
-    let hits = cap_hits(hits);
     Some(FileScan {
         source,
         scanned,
         hits,
         kind: file.kind,
+        context,
     })
 }
 
