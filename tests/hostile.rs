@@ -716,6 +716,8 @@ fn every_way_of_silencing_the_gate_is_reported() {
         "extends: [builtin:pscf-spm]\nexclude: [\"**\"]\n",
         "extends: [builtin:pscf-spm]\nfail-on: never\n",
         "extends: [builtin:pscf-spm]\nrules:\n  PSCF-SPM-MAR/unpinned-action: { severity: note }\n",
+        "extends: [builtin:pscf-spm]\ncontexts:\n  production: { content-rules: off }\n",
+        "extends: [builtin:pscf-spm]\ncontexts:\n  vendored: { paths: [\"**\"] }\n",
     ];
     for config in cases {
         t.write(".pscf-lint.yaml", config);
@@ -735,6 +737,29 @@ fn every_way_of_silencing_the_gate_is_reported() {
             "{config}"
         );
     }
+}
+
+#[test]
+fn contexts_cannot_hide_a_secret_under_a_trusted_policy() {
+    let t = Tree::new();
+    t.write(
+        "src/config.py",
+        format!("AWS = \"{}{}\"\n", "AKIA", "Q3ZT7WJ2KXNB4MRD"),
+    );
+    t.write(
+        ".pscf-lint.yaml",
+        "extends: [builtin:pscf-spm]\ncontexts:\n  vendored: { paths: [\"src/**\"] }\n",
+    );
+    let untrusted = check(&t.root(), &["-f", "json"]).json();
+    assert!(!has_rule(&untrusted, "PSCF-SPM-MAR/hardcoded-secret"));
+    assert!(has_rule(&untrusted, "pscf-lint/policy-weakened"));
+    let org = t.write_outside("org.yaml", "extends: [builtin:pscf-spm]\n");
+    let org = org.to_string_lossy().into_owned();
+    let trusted = check(&t.root(), &["-f", "json", "--trusted-policy", &org]).json();
+    assert!(
+        has_rule(&trusted, "PSCF-SPM-MAR/hardcoded-secret"),
+        "{trusted}"
+    );
 }
 
 #[test]

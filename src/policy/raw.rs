@@ -67,7 +67,8 @@ pub struct PolicyFile {
     /// as-is, `test` and `fixture` at most `note`, `vendored`, `generated`
     /// and `minified` off (not even read); in `test` and `fixture` files
     /// `insecure-transport` is off (tests talk to test servers).
-    pub contexts: Option<RawContexts>,
+    #[schemars(with = "Option<RawContexts>")]
+    pub contexts: Option<Spanned<RawContexts>>,
 }
 
 /// One section per context; each is optional.

@@ -49,6 +49,8 @@ pub struct ContextsLayer {
     /// Per context, per content rule ([`super::ContentRule`] order).
     pub treatments: [[Option<raw::ContentTreatment>; 3]; 6],
     pub paths: Vec<(PathContext, Glob)>,
+    /// The `contexts:` key, for findings about what this layer relaxes.
+    pub location: Option<Location>,
 }
 
 #[derive(Default)]
@@ -151,7 +153,15 @@ pub fn validate(
             .flatten()
             .filter_map(|a| v.allowance(a))
             .collect(),
-        contexts: file.contexts.map(|c| v.contexts(c)).unwrap_or_default(),
+        contexts: file
+            .contexts
+            .map(|c| {
+                let location = v.location(&c);
+                let mut layer = v.contexts(c.value);
+                layer.location = Some(location);
+                layer
+            })
+            .unwrap_or_default(),
     };
     if v.errors.is_empty() {
         return Ok(layer);

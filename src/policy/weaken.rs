@@ -6,9 +6,10 @@
 //! sees it, and with `--trusted-policy` whatever that policy does not
 //! `allow` is removed before the merge.
 
-use super::raw::{Mode, Permission, UnknownLicense};
+use super::raw::{ContentTreatment, Mode, Permission, UnknownLicense};
 use super::validate::Layer;
 use super::{Policy, RuleOverride, RuleSelector, severity_under};
+use crate::context::PathContext;
 use crate::finding::{FailOn, RuleId, Severity};
 use crate::location::Location;
 use crate::rules::registry;
@@ -92,6 +93,8 @@ pub enum Entry {
     Registries,
     Advisories,
     Recommended,
+    ContextTreatments,
+    ContextPaths,
 }
 
 /// Whether the trusted policy's `allow:` lets this relaxation through.
@@ -191,7 +194,84 @@ pub fn find(policy: &Policy, layer: &Layer) -> Vec<(Entry, Weakening)> {
         }
     }
     components(policy, layer, &mut push);
+    contexts(policy, layer, &mut push);
     out
+}
+
+/// The content rules, in `contexts.*.content-rules` order.
+const CONTENT_RULES: [&str; 3] = [
+    "PSCF-SPM-MAR/hardcoded-secret",
+    "PSCF-SPM-MAR/tls-verification-disabled",
+    "PSCF-SPM-MAR/insecure-transport",
+];
+
+/// Higher is laxer.
+fn treatment_rank(t: ContentTreatment) -> u8 {
+    match t {
+        ContentTreatment::AsIs => 0,
+        ContentTreatment::Warning => 1,
+        ContentTreatment::Note => 2,
+        ContentTreatment::Off => 3,
+    }
+}
+
+fn contexts(policy: &Policy, layer: &Layer, push: &mut Push<'_>) {
+    let c = &layer.contexts;
+    let Some(at) = &c.location else {
+        return;
+    };
+    let mut relaxed = Vec::new();
+    for context in PathContext::ALL {
+        let i = context.index();
+        for (r, id) in CONTENT_RULES.iter().enumerate() {
+            let new = c
+                .treatments
+                .get(i)
+                .and_then(|t| t.get(r))
+                .copied()
+                .flatten();
+            let old = policy
+                .contexts
+                .treatments
+                .get(i)
+                .and_then(|t| t.get(r))
+                .copied();
+            if let (Some(new), Some(old)) = (new, old)
+                && treatment_rank(new) > treatment_rank(old)
+                && !relaxed.contains(id)
+            {
+                relaxed.push(*id);
+            }
+        }
+    }
+    if !relaxed.is_empty() {
+        let rules: Vec<RuleId> = relaxed.iter().map(|id| RuleId::new(id)).collect();
+        push(
+            Entry::ContextTreatments,
+            WeakeningKind::DisableRules,
+            at,
+            format!("relaxes {} in some file contexts", listed(&rules)),
+            rules,
+        );
+    }
+    let moved: Vec<String> = c
+        .paths
+        .iter()
+        .filter(|(context, _)| *context != PathContext::Production)
+        .map(|(context, glob)| format!("`{}` into {}", glob.glob(), context.as_str()))
+        .collect();
+    if !moved.is_empty() {
+        push(
+            Entry::ContextPaths,
+            WeakeningKind::DisableRules,
+            at,
+            format!(
+                "moves {} (where content rules are relaxed)",
+                moved.join(", ")
+            ),
+            CONTENT_RULES.iter().map(|id| RuleId::new(id)).collect(),
+        );
+    }
 }
 
 type Push<'a> = dyn FnMut(Entry, WeakeningKind, &Location, String, Vec<RuleId>) + 'a;
@@ -504,6 +584,13 @@ pub fn remove(layer: &mut Layer, entries: Vec<Entry>) {
             (Entry::Registries, Some(c)) => c.registries = None,
             (Entry::Advisories, Some(c)) => c.advisories = None,
             (Entry::Recommended, Some(c)) => c.recommended.clear(),
+            (Entry::ContextTreatments, _) => {
+                layer.contexts.treatments = Default::default();
+            }
+            (Entry::ContextPaths, _) => layer
+                .contexts
+                .paths
+                .retain(|(context, _)| *context == PathContext::Production),
             _ => {}
         }
     }
