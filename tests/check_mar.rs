@@ -18,12 +18,14 @@ fn workflow_and_container_rules_fire_exactly() {
     assert_eq!(code, 1);
     #[rustfmt::skip]
     let expected = vec![
-        t("PSCF-SPM-MAR/workflow-permissions", ".github/workflows/ci.yml", 1),
+        t("PSCF-SPM-MAR/workflow-permissions", ".github/workflows/ci.yml", 4),
+        t("PSCF-SPM-MAR/persisted-credentials", ".github/workflows/ci.yml", 7),
         t("PSCF-SPM-MAR/unpinned-action", ".github/workflows/ci.yml", 7),
         t("PSCF-SPM-MAR/unpinned-action", ".github/workflows/ci.yml", 11),
         t("PSCF-SPM-MAR/workflow-permissions", ".github/workflows/ci.yml", 13),
         t("PSCF-SPM-MAR/unpinned-action", ".github/workflows/ci.yml", 14),
-        t("PSCF-SPM-MAR/workflow-permissions", ".github/workflows/pr-target.yml", 6),
+        t("PSCF-SPM-MAR/dangerous-trigger", ".github/workflows/label.yml", 2),
+        t("PSCF-SPM-MAR/persisted-credentials", ".github/workflows/pr-target.yml", 12),
         t("PSCF-SPM-MAR/dangerous-trigger", ".github/workflows/pr-target.yml", 14),
         t("PSCF-SPM-MAR/script-injection", ".github/workflows/pr-target.yml", 16),
         t("PSCF-SPM-MAR/script-injection", ".github/workflows/pr-target.yml", 24),
@@ -116,8 +118,23 @@ fn near_misses_stay_quiet() {
         ".github/workflows/ci.yml",
         10
     )));
-    // pull_request_target without checking out the head; non-attacker contexts.
-    assert_eq!(at(".github/workflows/label.yml"), 0);
+    // pull_request_target without checking out the head: only the note;
+    // non-attacker contexts are quiet.
+    assert_eq!(at(".github/workflows/label.yml"), 1);
+    let note = findings(&report)
+        .into_iter()
+        .find(|f| f["file"] == ".github/workflows/label.yml")
+        .unwrap_or_default();
+    assert_eq!(
+        (note["rule"].as_str(), note["severity"].as_str()),
+        (Some("PSCF-SPM-MAR/dangerous-trigger"), Some("note"))
+    );
+    // The single-job workflow's `pull-requests: write` is not reported.
+    assert!(!all.contains(&t(
+        "PSCF-SPM-MAR/workflow-permissions",
+        ".github/workflows/pr-target.yml",
+        7
+    )));
     // Env indirection and `pull_request.number` are fine.
     assert!(!all.iter().any(|(r, f, l)| r.ends_with("script-injection")
         && f.ends_with("pr-target.yml")

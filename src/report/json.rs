@@ -64,6 +64,8 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     fingerprint: String,
     suppressed: Option<Suppressed>,
+    /// How sure the rule is (`high`, `medium`, `low`); `null`: the rule's usual precision.
+    confidence: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -96,6 +98,7 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
             kind: s.kind(),
             justification: s.justification(),
         }),
+        confidence: f.confidence.map(|c| c.as_str()),
     }
 }
 

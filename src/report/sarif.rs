@@ -91,6 +91,14 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties>,
+}
+
+/// A finding's own confidence, where it differs from its rule's.
+#[derive(Serialize)]
+struct ResultProperties {
+    precision: &'static str,
 }
 
 #[derive(Serialize)]
@@ -266,6 +274,9 @@ fn result<'a>(f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
                 justification: s.justification(),
             })
             .collect(),
+        properties: f.confidence.map(|c| ResultProperties {
+            precision: c.as_str(),
+        }),
     }
 }
 
