@@ -285,6 +285,19 @@ pub struct ContentHit {
     pub masked: bool,
 }
 
+/// A `pscf-lint: ignore[RULE, ...] reason` comment in a scanned file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlineSuppression {
+    /// From `pscf-lint:` to the closing `]` (or the end of the line).
+    pub location: Location,
+    /// Rule ids, slugs or globs, as written.
+    pub rules: Vec<String>,
+    /// `None` when the comment gives no reason.
+    pub reason: Option<String>,
+    /// Why the comment cannot be read, if it cannot (no closing `]`, no rule).
+    pub malformed: Option<&'static str>,
+}
+
 /// A string value and where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spanned {
@@ -308,6 +321,8 @@ pub struct Facts {
     /// Parsed configuration files that declarative requirements name.
     pub configs: BTreeMap<RelPath, ConfigNode>,
     pub problems: Vec<FileProblem>,
+    /// `pscf-lint: ignore[...]` comments, in path and line order.
+    pub inline_suppressions: Vec<InlineSuppression>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
 }
@@ -320,6 +335,8 @@ impl Facts {
             .sort_by(|a, b| (&a.location, &a.purl, a.scope).cmp(&(&b.location, &b.purl, b.scope)));
         self.problems
             .sort_by(|a, b| problem_key(a).cmp(&problem_key(b)));
+        self.inline_suppressions
+            .sort_by(|a, b| a.location.cmp(&b.location));
         self
     }
 }

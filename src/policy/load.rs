@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::validate::{ComponentsLayer, Layer, validate};
-use super::{ComponentPolicy, LicensePolicy, Policy, PolicyError, PolicyErrors, Product};
+use super::{
+    ComponentPolicy, InlineSuppressions, LicensePolicy, Policy, PolicyError, PolicyErrors, Product,
+};
 use crate::location::{RelPath, SourceFile};
 use crate::yaml;
 
@@ -278,6 +280,13 @@ fn merge(policy: &mut Policy, layer: Layer) {
         }
     }
     policy.exceptions.extend(layer.exceptions);
+    // A refusal of inline suppressions cannot be lifted by a later file
+    // (typically the repository's own config).
+    if let Some(inline) = layer.inline_suppressions
+        && !matches!(policy.inline_suppressions, InlineSuppressions::Deny(_))
+    {
+        policy.inline_suppressions = inline;
+    }
 }
 
 fn merge_product(into: &mut Product, p: Product) {

@@ -39,6 +39,8 @@ pub struct Policy {
     /// The organisation's own requirements, one per rule id.
     pub declared: Vec<Declared>,
     pub exceptions: Vec<Exception>,
+    /// Whether the repository's `pscf-lint: ignore[...]` comments count.
+    pub inline_suppressions: InlineSuppressions,
     /// The policy files loaded, in merge order (for snippets in reports).
     pub sources: Vec<Arc<SourceFile>>,
 }
@@ -232,6 +234,14 @@ pub struct Exception {
     pub expires: Option<Date>,
     /// The exception's own place in its policy file.
     pub location: Location,
+}
+
+/// `inline-suppressions:`; `Deny` keeps where it was said.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum InlineSuppressions {
+    #[default]
+    Allow,
+    Deny(Location),
 }
 
 impl Policy {

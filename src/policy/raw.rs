@@ -43,6 +43,19 @@ pub struct PolicyFile {
     /// Governed exceptions: findings accepted for a reason, until a date.
     #[schemars(with = "Option<Vec<RawException>>")]
     pub exceptions: Option<Vec<Spanned<RawException>>>,
+    /// Whether `pscf-lint: ignore[RULE] reason` comments in the repository
+    /// may suppress findings (`allow`, the default), or are refused and
+    /// reported (`deny`). A `deny` in any policy file stays in force: a
+    /// later file cannot allow them again.
+    #[schemars(with = "Option<InlineSuppressions>")]
+    pub inline_suppressions: Option<Spanned<InlineSuppressions>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum InlineSuppressions {
+    Allow,
+    Deny,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -11,8 +11,8 @@ use jiff::civil::Date;
 
 use super::raw::{self, PolicyFile};
 use super::{
-    Assertion, Banned, Declared, Deprecated, Evidence, Exception, PathSegment, PathTest,
-    PolicyError, Product, Recommended, Requirement, RuleOverride, RuleSelector, Service,
+    Assertion, Banned, Declared, Deprecated, Evidence, Exception, InlineSuppressions, PathSegment,
+    PathTest, PolicyError, Product, Recommended, Requirement, RuleOverride, RuleSelector, Service,
     UnknownLicense,
 };
 use crate::finding::{Capability, FailOn, RuleId};
@@ -34,6 +34,7 @@ pub struct Layer {
     pub declared: Vec<Declared>,
     pub services: Vec<Service>,
     pub exceptions: Vec<Exception>,
+    pub inline_suppressions: Option<InlineSuppressions>,
 }
 
 #[derive(Default)]
@@ -112,6 +113,12 @@ pub fn validate(
             .flatten()
             .filter_map(|e| v.exception(e))
             .collect(),
+        inline_suppressions: file.inline_suppressions.map(|s| match s.value {
+            raw::InlineSuppressions::Allow => InlineSuppressions::Allow,
+            raw::InlineSuppressions::Deny => {
+                InlineSuppressions::Deny(v.source.location(v.span(&s)))
+            }
+        }),
     };
     if v.errors.is_empty() {
         return Ok(layer);

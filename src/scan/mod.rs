@@ -10,6 +10,7 @@ pub mod docker;
 pub mod golang;
 pub mod npm;
 pub mod python;
+pub mod suppressions;
 pub mod tooling;
 
 use std::collections::{BTreeMap, HashMap};
@@ -95,12 +96,15 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
         scanned: result,
         hits,
         kind: result_kind,
+        suppressions,
     } in scanned
     {
         let keep = !matches!(result, Scanned::Other)
             || !hits.is_empty()
+            || !suppressions.is_empty()
             || env.retain.is_match(source.path.as_str());
         facts.content_hits.extend(hits);
+        facts.inline_suppressions.extend(suppressions);
         match result {
             Scanned::Other => {}
             Scanned::PreCommit(hooks) => facts.precommit_hooks.extend(hooks),
@@ -218,6 +222,8 @@ struct FileScan {
     scanned: Scanned,
     hits: Vec<ContentHit>,
     kind: FileKind,
+    /// `pscf-lint: ignore[...]` comments.
+    suppressions: Vec<crate::facts::InlineSuppression>,
 }
 
 /// Which content checks apply to a file, by its kind and name.
@@ -256,11 +262,17 @@ fn scan_file(file: &DiscoveredFile, env: &Environment) -> Option<FileScan> {
             scanned,
             hits: Vec::new(),
             kind: file.kind,
+            suppressions: Vec::new(),
         });
     }
     let hits = content::scan(&source, text_class(file));
+    let suppressions = match suppressions::reads(file.path.file_name()) {
+        true => suppressions::collect(&source),
+        false => Vec::new(),
+    };
     let needed = file.kind != FileKind::Other
         || !hits.is_empty()
+        || !suppressions.is_empty()
         || env.retain.is_match(file.path.as_str())
         || env.configs.is_match(file.path.as_str());
     let source = match content::redacted(&source.text, &hits) {
@@ -275,6 +287,7 @@ fn scan_file(file: &DiscoveredFile, env: &Environment) -> Option<FileScan> {
         scanned,
         hits,
         kind: file.kind,
+        suppressions,
     })
 }
 
