@@ -218,6 +218,8 @@ pub struct Stage {
     pub parent: Option<usize>,
     /// `USER` values in this stage, in order.
     pub users: Vec<Spanned>,
+    /// The stage sets `CMD` or `ENTRYPOINT`: it is meant to run.
+    pub runs: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
