@@ -1,6 +1,7 @@
 //! The evaluate stage: each rule family reads the policy and the facts and
 //! returns findings. Rules know nothing about file formats.
 
+pub mod anchor;
 pub mod declared;
 pub mod mar;
 pub mod rc;

@@ -1,0 +1,108 @@
+//! Where a finding about the repository as a whole points ("SAST is not
+//! wired in"): always a file of the repository, and the most relevant one —
+//! never the built-in policy, never an arbitrary first file.
+
+use crate::facts::{Facts, Workflow};
+use crate::location::{Location, RelPath};
+
+/// A place for a repository-level finding, and what it is.
+pub struct Anchor {
+    pub location: Location,
+    pub kind: AnchorKind,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AnchorKind {
+    /// The entry of the repository's own policy file that asks for it.
+    PolicyEntry,
+    /// The trigger of the workflow that runs on pull requests (or pushes).
+    CiWorkflow,
+    /// The first line of the root manifest or README.
+    RootFile,
+}
+
+const ROOT_FILES: &[&str] = &[
+    "Cargo.toml",
+    "package.json",
+    "pyproject.toml",
+    "go.mod",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "setup.py",
+    "Gemfile",
+    "composer.json",
+    "README.md",
+    "README",
+    "README.rst",
+    "README.txt",
+    "readme.md",
+];
+
+/// Workflow file stems that usually hold the main pipeline, first wins.
+const CI_NAMES: &[&str] = &["ci", "build", "test", "tests", "main", "checks", "pr"];
+
+/// The anchor for a repository-level finding. `entry` is the policy entry
+/// behind it: used when that policy file is part of the repository.
+pub fn repository(facts: &Facts, entry: Option<&Location>) -> Option<Anchor> {
+    if let Some(at) = entry.filter(|at| facts.paths.contains(&at.path)) {
+        return Some(Anchor {
+            location: at.clone(),
+            kind: AnchorKind::PolicyEntry,
+        });
+    }
+    if let Some(location) = primary_workflow(facts) {
+        return Some(Anchor {
+            location,
+            kind: AnchorKind::CiWorkflow,
+        });
+    }
+    let root = ROOT_FILES
+        .iter()
+        .map(|name| RelPath::new(name))
+        .find(|p| facts.paths.contains(p))
+        .or_else(|| facts.paths.first().cloned())?;
+    let location = match facts.sources.get(&root) {
+        Some(source) if !source.text.is_empty() => {
+            source.location(source.index.line_span(&source.text, 1))
+        }
+        _ => Location::file(root),
+    };
+    Some(Anchor {
+        location,
+        kind: AnchorKind::RootFile,
+    })
+}
+
+/// The `pull_request` (else `push`) trigger of the repository's main CI
+/// workflow: pull-request workflows first, then conventional names, then path.
+fn primary_workflow(facts: &Facts) -> Option<Location> {
+    let rank = |w: &Workflow| {
+        let event = ["pull_request", "push"]
+            .iter()
+            .position(|e| w.has_trigger(e))?;
+        let stem = w
+            .path
+            .file_name()
+            .rsplit_once('.')
+            .map_or(w.path.file_name(), |(s, _)| s)
+            .to_ascii_lowercase();
+        let name = CI_NAMES
+            .iter()
+            .position(|n| *n == stem)
+            .unwrap_or(CI_NAMES.len());
+        Some((event, name))
+    };
+    let best = facts
+        .workflows
+        .iter()
+        .filter(|w| w.is_workflow)
+        .filter_map(|w| rank(w).map(|r| (r, w)))
+        .min_by(|(a, wa), (b, wb)| a.cmp(b).then_with(|| wa.path.cmp(&wb.path)))?
+        .1;
+    best.triggers
+        .iter()
+        .find(|t| t.event == "pull_request")
+        .or_else(|| best.triggers.iter().find(|t| t.event == "push"))
+        .map(|t| t.location.clone())
+}
