@@ -42,6 +42,14 @@ const ROOT_FILES: &[&str] = &[
 /// Workflow file stems that usually hold the main pipeline, first wins.
 const CI_NAMES: &[&str] = &["ci", "build", "test", "tests", "main", "checks", "pr"];
 
+/// Parts of names of workflows that test the code, and of side pipelines
+/// that do not (docs, images, releases, triage).
+const CI_WORDS: &[&str] = &["test", "ci", "check", "build", "validat", "lint"];
+const SIDE_WORDS: &[&str] = &[
+    "doc", "docker", "image", "release", "publish", "deploy", "preview", "label", "stale", "lock",
+    "profil", "bench", "triage", "issue", "comment", "bot",
+];
+
 /// The anchor for a repository-level finding. `entry` is the policy entry
 /// behind it: used when that policy file is part of the repository.
 pub fn repository(facts: &Facts, entry: Option<&Location>) -> Option<Anchor> {
@@ -87,11 +95,20 @@ fn primary_workflow(facts: &Facts) -> Option<Location> {
             .rsplit_once('.')
             .map_or(w.path.file_name(), |(s, _)| s)
             .to_ascii_lowercase();
-        let name = CI_NAMES
-            .iter()
-            .position(|n| *n == stem)
-            .unwrap_or(CI_NAMES.len());
-        Some((event, name))
+        // Exact conventional names, then test-like names, then others, and
+        // side pipelines last.
+        let side = CI_NAMES.len() + CI_WORDS.len() + 1;
+        let name = match CI_NAMES.iter().position(|n| *n == stem) {
+            Some(i) => i,
+            None if SIDE_WORDS.iter().any(|w| stem.contains(w)) => side,
+            None => CI_WORDS
+                .iter()
+                .position(|w| stem.contains(w))
+                .map_or(side - 1, |i| CI_NAMES.len() + i),
+        };
+        // The main pipeline usually runs on pushes too.
+        let both = usize::from(!(w.has_trigger("pull_request") && w.has_trigger("push")));
+        Some((event, both, name, stem.len()))
     };
     let best = facts
         .workflows
