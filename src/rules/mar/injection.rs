@@ -68,21 +68,35 @@ impl Via {
     }
 }
 
+/// How many bytes of scripts one workflow may have read while following
+/// variables: bounded work whatever the file (a hostile one can make every
+/// expression refer to every earlier step).
+const FOLLOW_BUDGET: usize = 64 * 1024 * 1024;
+
 /// Where an expression is evaluated: a step of a job of a workflow.
 #[derive(Clone, Copy)]
 struct Scope<'a> {
     workflow: &'a Workflow,
     job: &'a Job,
     step: usize,
+    budget: &'a std::cell::Cell<usize>,
 }
 
 impl<'a> Scope<'a> {
     fn step(&self) -> Option<&'a Step> {
         self.job.steps.get(self.step)
     }
+
+    /// Spends `cost` of the budget; `false` once it is used up.
+    fn spend(&self, cost: usize) -> bool {
+        let left = self.budget.get();
+        self.budget.set(left.saturating_sub(cost.max(1)));
+        left > 0
+    }
 }
 
 pub(super) fn check(ctx: &Context<'_>, workflow: &Workflow, out: &mut Vec<Finding>) {
+    let budget = std::cell::Cell::new(FOLLOW_BUDGET);
     for job in &workflow.jobs {
         for (index, step) in job.steps.iter().enumerate() {
             let (sink, expressions) = match (&step.run, script_input(step)) {
@@ -98,6 +112,7 @@ pub(super) fn check(ctx: &Context<'_>, workflow: &Workflow, out: &mut Vec<Findin
                 workflow,
                 job,
                 step: index,
+                budget: &budget,
             };
             for expression in expressions {
                 if let Some(source) = worst(flowing_contexts(&expression.value), scope, 0) {
@@ -151,7 +166,7 @@ fn source(context: &ContextRef, scope: Scope<'_>, hops: usize) -> Option<Source>
 /// the job wrote to `$GITHUB_ENV`. Runner defaults and variables nothing
 /// visible sets are not followed.
 fn variable_source(name: &str, scope: Scope<'_>, hops: usize) -> Option<Source> {
-    if hops >= MAX_ENV_HOPS {
+    if hops >= MAX_ENV_HOPS || !scope.spend(1) {
         return None;
     }
     let step = scope.step()?;
@@ -184,7 +199,7 @@ fn variable_source(name: &str, scope: Scope<'_>, hops: usize) -> Option<Source> 
 /// (`${{ fromJSON(needs.plan.outputs.modules) }}`): the worst of them. A
 /// static matrix is the workflow author's own text.
 fn matrix_source(context: &ContextRef, scope: Scope<'_>, hops: usize) -> Option<Source> {
-    if hops >= MAX_ENV_HOPS {
+    if hops >= MAX_ENV_HOPS || !scope.spend(1) {
         return None;
     }
     let contexts = scope
@@ -211,6 +226,9 @@ fn through_github_env(name: &str, scope: Scope<'_>, hops: usize) -> Option<Sourc
     let mut found: Option<Source> = None;
     for (index, writer) in scope.job.steps.iter().enumerate().take(scope.step) {
         let Some(run) = &writer.run else { continue };
+        if !scope.spend(run.value.len()) {
+            return found;
+        }
         if !run.value.contains("GITHUB_ENV") {
             continue;
         }
