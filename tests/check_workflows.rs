@@ -260,4 +260,12 @@ fn json_and_sarif_carry_the_confidence() {
     };
     assert_eq!(precision(15), "high");
     assert_eq!(precision(30), "medium");
+    let schema: Value =
+        serde_json::from_str(&common::read("tests/schemas/sarif-schema-2.1.0.json"))
+            .unwrap_or_default();
+    let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        validator.is_valid(&sarif),
+        "SARIF with result properties stays valid"
+    );
 }
