@@ -136,6 +136,15 @@ pub fn mask_credentials_in_place(text: &mut String) {
     *text = String::from_utf8(bytes).unwrap_or_default();
 }
 
+/// `text` with every hidden character escaped except line breaks (for our
+/// own multi-line help, which may quote repository values).
+pub fn multiline(text: &str) -> String {
+    text.split('\n')
+        .map(|line| inline(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Text for any report: credentials masked and hidden characters escaped.
 pub fn report_text(text: &str) -> String {
     inline(&credentials(text)).into_owned()

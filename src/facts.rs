@@ -155,20 +155,47 @@ pub struct Workflow {
     pub path: RelPath,
     /// `false` for a composite `action.yml`.
     pub is_workflow: bool,
-    /// Event names of `on:` (string, list or map form).
-    pub triggers: Vec<String>,
+    /// Events of `on:` (string, list or map form), each at its name.
+    pub triggers: Vec<Trigger>,
+    /// Inputs of `workflow_dispatch` and `workflow_call` (of `inputs:` for
+    /// an action), with their declared `type`.
+    pub inputs: Vec<Input>,
     /// Top-level `permissions:`.
     pub permissions: Option<Permissions>,
+    /// Top-level `env:`.
+    pub env: Vec<Entry>,
     pub jobs: Vec<Job>,
     /// The first line, for findings about something missing.
     pub head: Location,
+}
+
+impl Workflow {
+    pub fn has_trigger(&self, event: &str) -> bool {
+        self.triggers.iter().any(|t| t.event == event)
+    }
+}
+
+/// One event of `on:`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trigger {
+    pub event: String,
+    pub location: Location,
+}
+
+/// A declared input of a workflow (dispatch or call) or of an action.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Input {
+    pub name: String,
+    /// `string`, `boolean`, `number`, `choice`, `environment`; `None` when
+    /// not declared (a string).
+    pub kind: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Permissions {
     /// `read-all`, `write-all` or another scalar, at its value.
     Scalar(String, Location),
-    /// `{scope: level}` entries, each at its key.
+    /// `{scope: level}` entries, each at its own key.
     Scopes(Vec<(String, String, Location)>),
 }
 
@@ -179,20 +206,44 @@ pub struct Job {
     pub permissions: Option<Permissions>,
     /// A reusable workflow called by the job.
     pub uses: Option<Spanned>,
+    /// Job-level `env:`.
+    pub env: Vec<Entry>,
+    /// The `${{ ... }}` expressions inside `strategy.matrix` (empty for a
+    /// static matrix or none).
+    pub matrix: Vec<String>,
     pub steps: Vec<Step>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
+    /// The step's `id:`, which `steps.<id>.outputs` refer to.
+    pub id: Option<String>,
     pub uses: Option<Spanned>,
     /// The `run:` script.
     pub run: Option<Spanned>,
-    /// `${{ ... }}` expressions of `run:` (and of `actions/github-script`'s
-    /// `script:`), each at its exact place in the file.
-    pub script_expressions: Vec<Spanned>,
+    /// `${{ ... }}` expressions of `run:`, each at its exact place.
+    pub run_expressions: Vec<Spanned>,
     /// Scalar `with:` inputs.
-    pub with: Vec<(String, Spanned)>,
+    pub with: Vec<Entry>,
+    /// Step-level `env:`.
+    pub env: Vec<Entry>,
     pub continue_on_error: bool,
+}
+
+impl Step {
+    /// The `with:` input named `key`.
+    pub fn input(&self, key: &str) -> Option<&Entry> {
+        self.with.iter().find(|e| e.key == key)
+    }
+}
+
+/// A `key: value` of `with:` or `env:`: the value as parsed, at its place,
+/// and the `${{ ... }}` expressions of its source text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub key: String,
+    pub value: Spanned,
+    pub expressions: Vec<Spanned>,
 }
 
 /// A Dockerfile's build stages, reduced to what the container rules read.
@@ -215,6 +266,8 @@ pub struct Stage {
     pub parent: Option<usize>,
     /// `USER` values in this stage, in order.
     pub users: Vec<Spanned>,
+    /// The stage sets `CMD` or `ENTRYPOINT`: it is meant to run.
+    pub runs: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -291,6 +344,19 @@ pub struct ContentHit {
     pub context: crate::context::PathContext,
 }
 
+/// A `pscf-lint: ignore[RULE, ...] reason` comment in a scanned file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InlineSuppression {
+    /// From `pscf-lint:` to the closing `]` (or the end of the line).
+    pub location: Location,
+    /// Rule ids, slugs or globs, as written.
+    pub rules: Vec<String>,
+    /// `None` when the comment gives no reason.
+    pub reason: Option<String>,
+    /// Why the comment cannot be read, if it cannot (no closing `]`, no rule).
+    pub malformed: Option<&'static str>,
+}
+
 /// A string value and where it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Spanned {
@@ -322,6 +388,8 @@ pub struct Facts {
     /// Reports on disk and projects' tests (PSCF-SPM-QM); `None` when the
     /// policy asks for no quality figures.
     pub quality: Option<crate::scan::reports::QualityFacts>,
+    /// `pscf-lint: ignore[...]` comments, in path and line order.
+    pub inline_suppressions: Vec<InlineSuppression>,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
     /// The context of every file that is not production code.
@@ -347,6 +415,8 @@ impl Facts {
         self.components
             .sort_by(|a, b| (&a.location, &a.purl, a.scope).cmp(&(&b.location, &b.purl, b.scope)));
         self.sort_problems();
+        self.inline_suppressions
+            .sort_by(|a, b| a.location.cmp(&b.location));
         self
     }
 

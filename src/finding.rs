@@ -290,7 +290,7 @@ impl Finding {
     pub fn make_printable(&mut self) {
         self.message = crate::escape::report_text(&self.message);
         if let Some(help) = &self.help {
-            self.help = Some(crate::escape::report_text(help));
+            self.help = Some(crate::escape::multiline(&crate::escape::credentials(help)));
         }
         self.subject = crate::escape::credentials(&self.subject).into_owned();
     }

@@ -376,9 +376,12 @@ fn capability_statuses(
                 .filter(|f| !f.is_suppressed() && f.rule.capability() == Some(capability))
                 .collect();
             // Notes that say a figure could not be computed never fail it.
+            // Notes inform (a test file's secret, a figure that could not be
+            // computed); only warnings and errors fail a capability.
             let failing = active
                 .iter()
                 .filter(|f| !evidence::is_informational(&f.rule))
+                .filter(|f| f.severity > finding::Severity::Note)
                 .count();
             let blind = unreadable.get(&capability).filter(|_| reason.is_none());
             let status = match (&reason, failing, blind) {

@@ -18,12 +18,14 @@ fn workflow_and_container_rules_fire_exactly() {
     assert_eq!(code, 1);
     #[rustfmt::skip]
     let expected = vec![
-        t("PSCF-SPM-MAR/workflow-permissions", ".github/workflows/ci.yml", 1),
+        t("PSCF-SPM-MAR/workflow-permissions", ".github/workflows/ci.yml", 4),
+        t("PSCF-SPM-MAR/persisted-credentials", ".github/workflows/ci.yml", 7),
         t("PSCF-SPM-MAR/unpinned-action", ".github/workflows/ci.yml", 7),
         t("PSCF-SPM-MAR/unpinned-action", ".github/workflows/ci.yml", 11),
         t("PSCF-SPM-MAR/workflow-permissions", ".github/workflows/ci.yml", 13),
         t("PSCF-SPM-MAR/unpinned-action", ".github/workflows/ci.yml", 14),
-        t("PSCF-SPM-MAR/workflow-permissions", ".github/workflows/pr-target.yml", 6),
+        t("PSCF-SPM-MAR/dangerous-trigger", ".github/workflows/label.yml", 2),
+        t("PSCF-SPM-MAR/persisted-credentials", ".github/workflows/pr-target.yml", 12),
         t("PSCF-SPM-MAR/dangerous-trigger", ".github/workflows/pr-target.yml", 14),
         t("PSCF-SPM-MAR/script-injection", ".github/workflows/pr-target.yml", 16),
         t("PSCF-SPM-MAR/script-injection", ".github/workflows/pr-target.yml", 24),
@@ -32,11 +34,13 @@ fn workflow_and_container_rules_fire_exactly() {
         t("PSCF-SPM-MAR/unbounded-version-range", "deps/versions/package.json", 5),
         t("PSCF-SPM-MAR/unbounded-version-range", "deps/versions/package.json", 6),
         t("PSCF-SPM-MAR/lockfile-missing", "deps/web-app/package.json", 1),
+        t("PSCF-SPM-MAR/container-root-user", "docker/Dockerfile.distroless-root", 3),
         t("PSCF-SPM-MAR/container-root-user", "docker/Dockerfile.inherit", 2),
         t("PSCF-SPM-MAR/unpinned-base-image", "docker/Dockerfile.latest", 1),
         t("PSCF-SPM-MAR/container-root-user", "docker/Dockerfile.latest", 2),
         t("PSCF-SPM-MAR/unpinned-base-image", "docker/Dockerfile.root", 1),
         t("PSCF-SPM-MAR/container-root-user", "docker/Dockerfile.root", 3),
+        t("PSCF-SPM-MAR/container-root-user", "docker/Dockerfile.scratch-run", 3),
     ];
     assert_eq!(mar(&report), expected);
 }
@@ -116,8 +120,23 @@ fn near_misses_stay_quiet() {
         ".github/workflows/ci.yml",
         10
     )));
-    // pull_request_target without checking out the head; non-attacker contexts.
-    assert_eq!(at(".github/workflows/label.yml"), 0);
+    // pull_request_target without checking out the head: only the note;
+    // non-attacker contexts are quiet.
+    assert_eq!(at(".github/workflows/label.yml"), 1);
+    let note = findings(&report)
+        .into_iter()
+        .find(|f| f["file"] == ".github/workflows/label.yml")
+        .unwrap_or_default();
+    assert_eq!(
+        (note["rule"].as_str(), note["severity"].as_str()),
+        (Some("PSCF-SPM-MAR/dangerous-trigger"), Some("note"))
+    );
+    // The single-job workflow's `pull-requests: write` is not reported.
+    assert!(!all.contains(&t(
+        "PSCF-SPM-MAR/workflow-permissions",
+        ".github/workflows/pr-target.yml",
+        7
+    )));
     // Env indirection and `pull_request.number` are fine.
     assert!(!all.iter().any(|(r, f, l)| r.ends_with("script-injection")
         && f.ends_with("pr-target.yml")
@@ -126,6 +145,10 @@ fn near_misses_stay_quiet() {
     assert_eq!(at(".github/workflows/per-job.yml"), 0);
     // `USER 1000` after `USER root`; tagged base images.
     assert_eq!(at("Dockerfile"), 0);
+    // A distroless `nonroot` base runs as uid 65532; a final `FROM scratch`
+    // that only receives build output (no CMD/ENTRYPOINT) runs nothing.
+    assert_eq!(at("docker/Dockerfile.distroless"), 0);
+    assert_eq!(at("docker/Dockerfile.export"), 0);
     // A Cargo library, a published npm library and a Go module with go.sum
     // need no lockfile; bounded ranges are fine.
     assert_eq!(at("deps/lib-rs/Cargo.toml"), 0);
@@ -164,27 +187,22 @@ fn require_digest_is_a_check_parameter() {
         .into_iter()
         .filter(|(r, _, _)| r.ends_with("unpinned-base-image"))
         .collect();
-    assert_eq!(
-        base,
-        vec![
-            t("PSCF-SPM-MAR/unpinned-base-image", "Dockerfile", 2),
-            t(
-                "PSCF-SPM-MAR/unpinned-base-image",
-                "docker/Dockerfile.inherit",
-                1
-            ),
-            t(
-                "PSCF-SPM-MAR/unpinned-base-image",
-                "docker/Dockerfile.latest",
-                1
-            ),
-            t(
-                "PSCF-SPM-MAR/unpinned-base-image",
-                "docker/Dockerfile.root",
-                1
-            ),
-        ]
-    );
+    let expected: Vec<_> = [
+        ("Dockerfile", 2),
+        ("docker/Dockerfile.distroless", 1),
+        ("docker/Dockerfile.distroless", 3),
+        ("docker/Dockerfile.distroless-root", 1),
+        ("docker/Dockerfile.distroless-root", 3),
+        ("docker/Dockerfile.export", 1),
+        ("docker/Dockerfile.inherit", 1),
+        ("docker/Dockerfile.latest", 1),
+        ("docker/Dockerfile.root", 1),
+        ("docker/Dockerfile.scratch-run", 1),
+    ]
+    .into_iter()
+    .map(|(file, line)| t("PSCF-SPM-MAR/unpinned-base-image", file, line))
+    .collect();
+    assert_eq!(base, expected);
 }
 
 #[test]

@@ -21,9 +21,10 @@ fn services_fire_exactly() {
     let expected = vec![
         t("PSCF-SPM-RSS/dependency-updates", ".github/dependabot.yml", 1),
         t("PSCF-SPM-RSS/dependency-updates", ".github/dependabot.yml", 1),
-        t("PSCF-SPM-RSS/identity-provider", ".github/workflows/ci.yml", 1),
-        t("PSCF-SPM-RSS/sast", ".github/workflows/ci.yml", 1),
         t("PSCF-SPM-RSS/unapproved-service", ".github/workflows/ci.yml", 11),
+        // The repository's own config asks for them: reported at its entries.
+        t("PSCF-SPM-RSS/sast", ".pscf-lint.yaml", 4),
+        t("PSCF-SPM-RSS/identity-provider", ".pscf-lint.yaml", 11),
     ];
     assert_eq!(rss(&report), expected);
     let messages: Vec<String> = findings(&report)
@@ -46,10 +47,10 @@ fn services_fire_exactly() {
         [
             "warning Dependabot does not update the `github-actions` ecosystem this repository uses",
             "warning Dependabot does not update the `gomod` ecosystem this repository uses",
-            "error the approved identity provider is not wired in",
-            // CodeQL runs with `continue-on-error: true`: it gates nothing.
-            "error static analysis (SAST) is not wired in (approved: codeql)",
             "warning `semgrep` is used for static analysis (SAST) but is not an approved tool",
+            // CodeQL runs with `continue-on-error: true`: it gates nothing.
+            "error static analysis (SAST) is not wired in (approved: codeql); this policy entry requires it",
+            "error the approved identity provider is not wired in; this policy entry requires it",
         ]
     );
 }
@@ -112,10 +113,38 @@ fn every_built_in_service_fires_when_nothing_is_wired() {
     let missing = rss(&report);
     #[rustfmt::skip]
     let expected = vec![
-        t("PSCF-SPM-RSS/dependency-updates", ".github/workflows/ci.yml", 1),
-        t("PSCF-SPM-RSS/sast", ".github/workflows/ci.yml", 1),
-        t("PSCF-SPM-RSS/secret-scanning", ".github/workflows/ci.yml", 1),
-        t("PSCF-SPM-RSS/software-composition-analysis", ".github/workflows/ci.yml", 1),
+        // The `pull_request` trigger of the pull-request workflow, not line 1.
+        t("PSCF-SPM-RSS/dependency-updates", ".github/workflows/ci.yml", 2),
+        t("PSCF-SPM-RSS/sast", ".github/workflows/ci.yml", 2),
+        t("PSCF-SPM-RSS/secret-scanning", ".github/workflows/ci.yml", 2),
+        t("PSCF-SPM-RSS/software-composition-analysis", ".github/workflows/ci.yml", 2),
     ];
     assert_eq!(missing, expected);
+}
+
+#[test]
+fn repository_level_findings_point_at_the_pull_request_workflow() {
+    // audit.yml sorts first but only runs on a schedule; ci.yml runs on
+    // pull requests. `cargo deny -L debug --all-features check` (options
+    // before the subcommand) and a reusable dependency-review workflow are SCA.
+    let (_, report) = check_json("rss-anchor", &[]);
+    #[rustfmt::skip]
+    let expected = vec![
+        t("PSCF-SPM-RSS/dependency-updates", ".github/workflows/ci.yml", 5),
+        t("PSCF-SPM-RSS/sast", ".github/workflows/ci.yml", 5),
+        t("PSCF-SPM-RSS/secret-scanning", ".github/workflows/ci.yml", 5),
+    ];
+    assert_eq!(rss(&report), expected);
+}
+
+#[test]
+fn without_workflows_they_point_at_the_root_manifest_never_the_builtin_policy() {
+    let (_, report) = check_json("rss-bare", &[]);
+    let files: Vec<String> = rss(&report).into_iter().map(|(_, f, _)| f).collect();
+    assert_eq!(files, ["Cargo.toml"; 4]);
+    let sarif = run(&["check", "fixtures/rss-bare", "--format", "sarif"]).stdout;
+    assert!(
+        !sarif.contains("builtin"),
+        "a SARIF uri outside the repository"
+    );
 }

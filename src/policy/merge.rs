@@ -6,7 +6,7 @@
 use super::load::{Loaded, Trust};
 use super::validate::{ComponentsLayer, Layer};
 use super::weaken::{self, Allowance, Weakening, WeakeningKind};
-use super::{ComponentPolicy, LicensePolicy, Policy};
+use super::{ComponentPolicy, InlineSuppressions, LicensePolicy, Policy};
 
 /// The policy of one run from its layers, in merge order.
 pub fn merge_all(layers: Vec<Loaded>, trusted_given: bool) -> Policy {
@@ -97,6 +97,13 @@ fn merge(policy: &mut Policy, layer: Layer) {
         }
     }
     policy.exceptions.extend(layer.exceptions);
+    // A refusal of inline suppressions cannot be lifted by a later file
+    // (typically the repository's own config).
+    if let Some(inline) = layer.inline_suppressions
+        && !matches!(policy.inline_suppressions, InlineSuppressions::Deny(_))
+    {
+        policy.inline_suppressions = inline;
+    }
     policy
         .contexts
         .merge(layer.contexts.treatments, layer.contexts.paths);

@@ -68,6 +68,8 @@ pub struct Policy {
     /// How content rules treat each file context, and the globs that put
     /// paths in a context.
     pub contexts: ContextPolicy,
+    /// Whether the repository's `pscf-lint: ignore[...]` comments count.
+    pub inline_suppressions: InlineSuppressions,
     /// The policy files loaded, in merge order (for snippets in reports).
     pub sources: Vec<Arc<SourceFile>>,
     /// Those of them that are not files of the tree (trusted files outside
@@ -351,6 +353,14 @@ pub struct Exception {
     pub expires: Option<Date>,
     /// The exception's own place in its policy file.
     pub location: Location,
+}
+
+/// `inline-suppressions:`; `Deny` keeps where it was said.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum InlineSuppressions {
+    #[default]
+    Allow,
+    Deny(Location),
 }
 
 impl Policy {

@@ -69,6 +69,12 @@ pub struct PolicyFile {
     /// `insecure-transport` is off (tests talk to test servers).
     #[schemars(with = "Option<RawContexts>")]
     pub contexts: Option<Spanned<RawContexts>>,
+    /// Whether `pscf-lint: ignore[RULE] reason` comments in the repository
+    /// may suppress findings (`allow`, the default), or are refused and
+    /// reported (`deny`). A `deny` in any policy file stays in force: a
+    /// later file cannot allow them again.
+    #[schemars(with = "Option<InlineSuppressions>")]
+    pub inline_suppressions: Option<Spanned<InlineSuppressions>>,
 }
 
 /// One section per context; each is optional.
@@ -91,6 +97,13 @@ pub struct RawContexts {
     pub generated: Option<RawContext>,
     /// Minified bundles: `*.min.js`, scripts with very long lines.
     pub minified: Option<RawContext>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum InlineSuppressions {
+    Allow,
+    Deny,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -11,9 +11,9 @@ use jiff::civil::Date;
 
 use super::raw::{self, PolicyFile};
 use super::{
-    Allowance, Assertion, Banned, Declared, Deprecated, Evidence, Exception, PathSegment, PathTest,
-    PolicyError, Recommended, Requirement, RuleOverride, RuleSelector, Service, UnknownLicense,
-    WeakeningKind,
+    Allowance, Assertion, Banned, Declared, Deprecated, Evidence, Exception, InlineSuppressions,
+    PathSegment, PathTest, PolicyError, Recommended, Requirement, RuleOverride, RuleSelector,
+    Service, UnknownLicense, WeakeningKind,
 };
 use crate::context::PathContext;
 use crate::finding::{Capability, FailOn, RuleId};
@@ -41,6 +41,7 @@ pub struct Layer {
     /// `allow:` (honoured only from trusted files).
     pub allow: Vec<Allowance>,
     pub contexts: ContextsLayer,
+    pub inline_suppressions: Option<InlineSuppressions>,
 }
 
 /// A file's `contexts:`: treatments it sets and globs it adds, per context.
@@ -162,6 +163,12 @@ pub fn validate(
                 layer
             })
             .unwrap_or_default(),
+        inline_suppressions: file.inline_suppressions.map(|s| match s.value {
+            raw::InlineSuppressions::Allow => InlineSuppressions::Allow,
+            raw::InlineSuppressions::Deny => {
+                InlineSuppressions::Deny(v.source.location(v.span(&s)))
+            }
+        }),
     };
     if v.errors.is_empty() {
         return Ok(layer);

@@ -69,6 +69,8 @@ struct JsonFinding<'a> {
     /// production, test, fixture, vendored, generated or minified; `null`
     /// for a place outside the tree (a policy file).
     context: Option<&'static str>,
+    /// How sure the rule is (`high`, `medium`, `low`); `null`: the rule's usual precision.
+    confidence: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -107,6 +109,7 @@ fn finding<'a>(report: &Report, f: &'a Finding) -> JsonFinding<'a> {
             justification: s.justification(),
         }),
         context: f.context.map(|c| c.as_str()),
+        confidence: f.confidence.map(|c| c.as_str()),
     }
 }
 

@@ -95,10 +95,15 @@ struct SarifResult<'a> {
     properties: Option<ResultProperties>,
 }
 
-/// `context`: production, test, fixture, vendored, generated or minified.
+/// `context`: production, test, fixture, vendored, generated or minified;
+/// `precision`: the finding's own confidence, where it differs from its
+/// rule's.
 #[derive(Serialize)]
 struct ResultProperties {
-    context: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    precision: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -278,8 +283,9 @@ fn result<'a>(report: &Report, f: &'a Finding, rule_index: usize) -> SarifResult
                 justification: s.justification(),
             })
             .collect(),
-        properties: f.context.map(|c| ResultProperties {
-            context: c.as_str(),
+        properties: (f.context.is_some() || f.confidence.is_some()).then(|| ResultProperties {
+            context: f.context.map(|c| c.as_str()),
+            precision: f.confidence.map(|c| c.as_str()),
         }),
     }
 }

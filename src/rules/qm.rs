@@ -128,7 +128,9 @@ fn coverage(
         let at = if anchor::in_repository(ctx, &bound.location) {
             bound.location.clone()
         } else {
-            first.clone().unwrap_or_else(|| anchor::repository(ctx))
+            first
+                .clone()
+                .unwrap_or_else(|| anchor::repository_file(ctx))
         };
         out.extend(finding(
             ctx,

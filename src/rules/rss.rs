@@ -12,6 +12,7 @@ use globset::{Glob, GlobMatcher};
 use regex::Regex;
 
 use super::Context;
+use super::anchor::{self, AnchorKind};
 use super::registry::RuleInfo;
 use crate::facts::Facts;
 use crate::finding::{Finding, RuleId, Severity};
@@ -155,7 +156,11 @@ const CATALOGUE: &[(&str, &[Tool])] = &[
         &[
             Tool {
                 name: "dependency-review",
-                evidence: &[Uses("actions/dependency-review-action")],
+                // Also an organisation's reusable dependency-review workflow.
+                evidence: &[
+                    Uses("actions/dependency-review-action"),
+                    Uses("*/*/.github/workflows/*dependency-review*"),
+                ],
             },
             Tool {
                 name: "osv-scanner",
@@ -184,7 +189,8 @@ const CATALOGUE: &[(&str, &[Tool])] = &[
                 name: "cargo-deny",
                 evidence: &[
                     Uses("EmbarkStudios/cargo-deny-action"),
-                    Run(r"\bcargo\s+deny\s+check\b"),
+                    // Options may come before the subcommand: `cargo deny -L debug --all-features check`.
+                    Run(r"\bcargo[\s-]+deny(\s+-{1,2}[\w-]+(=\S+|\s+[^-\s]\S*)?)*\s+check\b"),
                 ],
             },
             Tool {
@@ -414,15 +420,24 @@ fn check_service(ctx: &Context<'_>, service: &Service, out: &mut Vec<Finding>) {
     }
 }
 
-/// Where a missing service is reported: the first workflow (where the fix
-/// goes), else the service's entry in the policy.
+/// Where a missing service is reported: the repository's own policy entry
+/// for it, else the main CI workflow (where the fix goes), else the root
+/// manifest or README — always a file of the repository.
 fn missing(ctx: &Context<'_>, service: &Service) -> Option<Finding> {
-    let location = ctx
-        .facts
-        .workflows
-        .iter()
-        .find(|w| w.is_workflow)
-        .map_or_else(|| service.location.clone(), |w| w.head.clone());
+    let anchor = anchor::repository(ctx.facts, Some(&service.location));
+    let (location, place) = match &anchor {
+        Some(a) => (
+            a.location.clone(),
+            match a.kind {
+                AnchorKind::PolicyEntry => "; this policy entry requires it",
+                AnchorKind::CiWorkflow => {
+                    "; no workflow, pre-commit hook or config runs one: this pull-request workflow is where it would"
+                }
+                AnchorKind::RootFile => "; the repository has no pull-request workflow to run one",
+            },
+        ),
+        None => (service.location.clone(), ""),
+    };
     let name = service
         .name
         .clone()
@@ -451,7 +466,7 @@ fn missing(ctx: &Context<'_>, service: &Service) -> Option<Finding> {
     let mut f = Finding::new(
         service.rule.clone(),
         severity,
-        format!("{name} is not wired in{tools}"),
+        format!("{name} is not wired in{tools}{place}"),
         location,
     );
     f.help = Some(help);
@@ -534,5 +549,52 @@ mod tests {
             "google/osv-scanner-action/osv-scanner-action@v1.9.0"
         ));
         assert!(!uses_matches(&glob, "google/other@v1"));
+    }
+
+    fn evidence_of(tool: &str) -> Vec<&'static Evidence> {
+        COMPILED
+            .iter()
+            .filter(|(_, name, _)| *name == tool)
+            .flat_map(|(_, _, e)| e)
+            .collect()
+    }
+
+    #[test]
+    fn cargo_deny_with_options_before_the_subcommand() {
+        let runs: Vec<_> = evidence_of("cargo-deny")
+            .into_iter()
+            .filter_map(|e| match e {
+                Evidence::WorkflowRun(re) => Some(re),
+                _ => None,
+            })
+            .collect();
+        let matches = |cmd: &str| runs.iter().any(|re| re.is_match(cmd));
+        for cmd in [
+            "cargo deny check",
+            "cargo deny -L debug --all-features check",
+            "cargo deny --manifest-path crates/x/Cargo.toml check advisories",
+            "cargo-deny --all-features check bans",
+        ] {
+            assert!(matches(cmd), "{cmd}");
+        }
+        assert!(!matches("cargo deny init"));
+        assert!(!matches("cargo denylist check"));
+    }
+
+    #[test]
+    fn reusable_dependency_review_workflows() {
+        let uses = |u: &str| {
+            evidence_of("dependency-review")
+                .into_iter()
+                .any(|e| match e {
+                    Evidence::WorkflowUses { glob, .. } => uses_matches(glob, u),
+                    _ => false,
+                })
+        };
+        assert!(uses("actions/dependency-review-action@v4"));
+        assert!(uses(
+            "my-org/security/.github/workflows/dependency-review.yml@0123456789abcdef0123456789abcdef01234567"
+        ));
+        assert!(!uses("my-org/security/.github/workflows/release.yml@main"));
     }
 }

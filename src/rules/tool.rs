@@ -36,9 +36,9 @@ pub const EXPIRED_EXCEPTION: RuleInfo = RuleInfo {
 pub const UNUSED_EXCEPTION: RuleInfo = RuleInfo {
     id: RuleId::new("pscf-lint/unused-exception"),
     default_severity: Severity::Warning,
-    summary: "an exception matched no finding",
-    rationale: "An exception that covers nothing is either stale (the finding was fixed) or wrong (a typo in its rule or purl), and would silently hide a future finding.",
-    fix: "Delete the exception, or correct its `rule`, `purl` or `path`.",
+    summary: "an exception or inline `pscf-lint: ignore[...]` comment matched no finding, or an inline one cannot apply (no reason, unreadable, or refused by `inline-suppressions: deny`)",
+    rationale: "An exception that covers nothing is either stale (the finding was fixed) or wrong (a typo in its rule or purl), and would silently hide a future finding. An inline suppression without a reason is not a decision anyone can review, so it does not apply.",
+    fix: "Delete the exception or comment, or correct its rule, `purl` or `path`; give an inline suppression its reason after the `]`.",
     example: "exceptions:\n  - rule: PSCF-SPM-RC/deprecated-component\n    purl: pkg:cargo/atty\n    reason: removed with the CLI rewrite, SEC-150",
 };
 

@@ -278,7 +278,13 @@ pub fn parse_dockerfile(source: &SourceFile) -> Result<ParsedDockerfile, FilePro
                     scratch,
                     parent,
                     users: Vec::new(),
+                    runs: false,
                 });
+            }
+            "CMD" | "ENTRYPOINT" => {
+                if let Some(stage) = stages.last_mut() {
+                    stage.runs = true;
+                }
             }
             "USER" => {
                 if let (Some(stage), Some((offset, user))) =

@@ -14,6 +14,7 @@ pub mod product;
 pub mod python;
 mod read;
 pub mod reports;
+pub mod suppressions;
 pub mod tests_present;
 mod toml_sections;
 pub mod tooling;
@@ -117,6 +118,7 @@ pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
         hits,
         kind: result_kind,
         context,
+        suppressions,
     } in scanned
     {
         if context != crate::context::PathContext::Production {
@@ -124,9 +126,11 @@ pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
         }
         let keep = !matches!(result, Scanned::Other)
             || !hits.is_empty()
+            || !suppressions.is_empty()
             || env.retain.is_match(source.path.as_str());
         let had_hits = !hits.is_empty();
         facts.content_hits.extend(hits);
+        facts.inline_suppressions.extend(suppressions);
         match result {
             Scanned::Other => {}
             Scanned::PreCommit(hooks) => facts.precommit_hooks.extend(hooks),
@@ -273,6 +277,8 @@ struct FileScan {
     kind: FileKind,
     /// Its context, refined by its first bytes.
     context: crate::context::PathContext,
+    /// `pscf-lint: ignore[...]` comments.
+    suppressions: Vec<crate::facts::InlineSuppression>,
 }
 
 fn scan_file(file: &DiscoveredFile, env: &Environment) -> Option<FileScan> {
@@ -299,8 +305,13 @@ fn scan_file(file: &DiscoveredFile, env: &Environment) -> Option<FileScan> {
     } else {
         Vec::new()
     };
+    let suppressions = match suppressions::reads(file.path.file_name()) {
+        true => suppressions::collect(&source),
+        false => Vec::new(),
+    };
     let needed = file.kind != FileKind::Other
         || !hits.is_empty()
+        || !suppressions.is_empty()
         || env.retain.is_match(file.path.as_str())
         || env.configs.is_match(file.path.as_str());
     let source = match content::redacted(&source.text, &hits) {
@@ -316,6 +327,7 @@ fn scan_file(file: &DiscoveredFile, env: &Environment) -> Option<FileScan> {
         hits,
         kind: file.kind,
         context,
+        suppressions,
     })
 }
 

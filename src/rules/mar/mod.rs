@@ -5,7 +5,12 @@
 
 mod container;
 mod content;
+mod contexts;
+mod credentials;
+mod expression;
+mod injection;
 mod lockfile;
+mod trigger;
 mod workflow;
 
 use super::Context;
@@ -14,14 +19,18 @@ use crate::finding::Finding;
 
 pub use container::{CONTAINER_ROOT_USER, UNPINNED_BASE_IMAGE};
 pub use content::{HARDCODED_SECRET, INSECURE_TRANSPORT, TLS_VERIFICATION_DISABLED};
+pub use credentials::PERSISTED_CREDENTIALS;
+pub use injection::SCRIPT_INJECTION;
 pub use lockfile::{LOCKFILE_MISSING, UNBOUNDED_VERSION_RANGE};
-pub use workflow::{DANGEROUS_TRIGGER, SCRIPT_INJECTION, UNPINNED_ACTION, WORKFLOW_PERMISSIONS};
+pub use trigger::DANGEROUS_TRIGGER;
+pub use workflow::{UNPINNED_ACTION, WORKFLOW_PERMISSIONS};
 
 pub const RULES: &[RuleInfo] = &[
     UNPINNED_ACTION,
     WORKFLOW_PERMISSIONS,
     DANGEROUS_TRIGGER,
     SCRIPT_INJECTION,
+    PERSISTED_CREDENTIALS,
     CONTAINER_ROOT_USER,
     UNPINNED_BASE_IMAGE,
     LOCKFILE_MISSING,

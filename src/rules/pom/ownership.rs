@@ -44,7 +44,7 @@ pub(super) fn check(ctx: &Context<'_>, owner: Option<&(String, Location)>, out: 
         out.extend(finding(
             ctx,
             &CODEOWNERS_MISSING,
-            &anchor::repository(ctx),
+            &anchor::repository_file(ctx),
             "codeowners",
             "no CODEOWNERS in `.github/`, the root or `docs/`: changes need no owner's review"
                 .to_owned(),

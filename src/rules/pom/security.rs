@@ -57,7 +57,7 @@ pub(super) fn check(ctx: &Context<'_>, product: &ProductPolicy, out: &mut Vec<Fi
             ),
         ),
         None => (
-            anchor::repository(ctx),
+            anchor::repository_file(ctx),
             "no SECURITY.md in the root, `.github/` or `docs/`: reporters have no private channel"
                 .to_owned(),
         ),
