@@ -257,6 +257,9 @@ fn inline(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         InlineSuppressions::Allow => None,
     };
     let mut used = vec![false; comments.len()];
+    // Under a trusted policy, a comment may only suppress what that policy
+    // lets the repository except.
+    let mut blocked: Vec<Option<RuleId>> = vec![None; comments.len()];
     if refused.is_none() {
         let mut by_place: HashMap<(&str, u32), Vec<usize>> = HashMap::new();
         for (i, c) in comments.iter().enumerate() {
@@ -281,6 +284,18 @@ fn inline(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
                 if !comment.rules.iter().any(|n| names(n, &finding.rule)) {
                     continue;
                 }
+                if let Some(allow) = &ctx.policy.trusted_allow
+                    && !crate::policy::permits(
+                        allow,
+                        crate::policy::WeakeningKind::Exceptions,
+                        std::slice::from_ref(&finding.rule),
+                    )
+                {
+                    if let Some(b) = blocked.get_mut(i) {
+                        *b = Some(finding.rule.clone());
+                    }
+                    continue;
+                }
                 if let Some(flag) = used.get_mut(i) {
                     *flag = true;
                 }
@@ -293,11 +308,32 @@ fn inline(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             }
         }
     }
-    for (comment, used) in comments.iter().zip(used) {
-        if !used {
-            findings.extend(unapplied(ctx, comment, refused));
+    for ((comment, used), blocked) in comments.iter().zip(used).zip(blocked) {
+        match blocked {
+            Some(rule) if !used => findings.extend(blocked_by_trust(ctx, comment, &rule)),
+            _ if !used => findings.extend(unapplied(ctx, comment, refused)),
+            _ => {}
         }
     }
+}
+
+/// The finding for a comment the trusted policy does not let suppress.
+fn blocked_by_trust(
+    ctx: &Context<'_>,
+    comment: &InlineSuppression,
+    rule: &RuleId,
+) -> Option<Finding> {
+    let mut f = ctx.finding(
+        &UNUSED_EXCEPTION,
+        &comment.location,
+        format!("the trusted policy does not allow the repository to suppress `{rule}`: this comment suppresses nothing"),
+    )?;
+    f.help = Some(
+        "fix the finding, or ask the policy's owners to allow it (`allow:` in the trusted policy)"
+            .to_owned(),
+    );
+    f.subject = format!("inline-refused {rule}");
+    Some(f)
 }
 
 /// The finding for a comment that suppressed nothing, saying why.

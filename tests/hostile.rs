@@ -763,6 +763,39 @@ fn contexts_cannot_hide_a_secret_under_a_trusted_policy() {
 }
 
 #[test]
+fn inline_suppressions_are_held_to_the_trusted_policy() {
+    let t = Tree::new();
+    t.write(
+        ".github/workflows/ci.yml",
+        "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n      # pscf-lint: ignore[unpinned-action] reviewed in SEC-1\n      - uses: actions/checkout@v4\n        with: { persist-credentials: false }\n",
+    );
+    let plain = t.write_outside("plain.yaml", "extends: [builtin:pscf-spm]\n");
+    let plain = plain.to_string_lossy().into_owned();
+    let report = check(&t.root(), &["-f", "json", "--trusted-policy", &plain]).json();
+    assert!(
+        has_rule(&report, "PSCF-SPM-MAR/unpinned-action"),
+        "{report}"
+    );
+    assert!(has_rule(&report, "pscf-lint/unused-exception"), "{report}");
+    let lenient = t.write_outside(
+        "lenient.yaml",
+        "extends: [builtin:pscf-spm]\nallow: [exceptions]\n",
+    );
+    let lenient = lenient.to_string_lossy().into_owned();
+    let report = check(&t.root(), &["-f", "json", "--trusted-policy", &lenient]).json();
+    assert!(
+        !has_rule(&report, "PSCF-SPM-MAR/unpinned-action"),
+        "{report}"
+    );
+    // Without a trusted policy the comment applies, and shows as suppressed.
+    let report = check(&t.root(), &["-f", "json"]).json();
+    assert!(
+        !has_rule(&report, "PSCF-SPM-MAR/unpinned-action"),
+        "{report}"
+    );
+}
+
+#[test]
 fn the_trusted_policy_decides_what_may_be_relaxed() {
     let t = Tree::new();
     t.write(".github/workflows/ci.yml", "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: actions/checkout@v4\n");

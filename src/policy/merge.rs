@@ -53,6 +53,9 @@ pub fn merge_all(layers: Vec<Loaded>, trusted_given: bool) -> Policy {
             }
         }
         merge(&mut policy, layer);
+        if trusted_given {
+            policy.trusted_allow = Some(allow.clone());
+        }
         if trust == Trust::Trusted {
             policy.external.push(source.path.clone());
         }

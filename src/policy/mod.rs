@@ -32,7 +32,7 @@ pub use raw::{
     BandScheme, ContentTreatment, Mode, Permission, SarifLevel, SecurityPolicySource,
     UnknownLicense,
 };
-pub use weaken::{Allowance, Weakening, WeakeningKind};
+pub use weaken::{Allowance, Weakening, WeakeningKind, permits};
 
 use crate::context::{ContextSet, PathContext};
 use crate::finding::{FailOn, RuleId, Severity};
@@ -65,6 +65,10 @@ pub struct Policy {
     /// What the repository's own config relaxed (or tried to, and was
     /// refused), for `pscf-lint/policy-weakened`.
     pub weakenings: Vec<Weakening>,
+    /// With `--trusted-policy`: what it allows the repository to relax
+    /// (its `allow:`); `None` without one. Inline suppressions, written in
+    /// the repository, are held to it too.
+    pub trusted_allow: Option<Vec<Allowance>>,
     /// How content rules treat each file context, and the globs that put
     /// paths in a context.
     pub contexts: ContextPolicy,

@@ -99,11 +99,17 @@ pub enum Entry {
 
 /// Whether the trusted policy's `allow:` lets this relaxation through.
 pub fn permitted(allow: &[Allowance], w: &Weakening) -> bool {
+    permits(allow, w.kind, &w.rules)
+}
+
+/// Whether `allow:` lets a relaxation of `kind` of these rules through: by
+/// its class, or because every rule it relaxes is listed.
+pub fn permits(allow: &[Allowance], kind: WeakeningKind, rules: &[RuleId]) -> bool {
     allow
         .iter()
-        .any(|a| matches!(a, Allowance::Class(k) if *k == w.kind))
-        || (!w.rules.is_empty()
-            && w.rules.iter().all(|rule| {
+        .any(|a| matches!(a, Allowance::Class(k) if *k == kind))
+        || (!rules.is_empty()
+            && rules.iter().all(|rule| {
                 allow
                     .iter()
                     .any(|a| matches!(a, Allowance::Rules(sel) if sel.matches(rule)))
