@@ -91,7 +91,16 @@ pub struct Environment {
 /// Scans every file and resolves components across files.
 pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
     let files = &discovery.files;
-    let scanned: Vec<FileScan> = files.par_iter().filter_map(|f| scan_file(f, env)).collect();
+    // Lockfiles, the largest files parsed, go first so that one of them does
+    // not serialise the tail of the work; results return to path order.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| files.get(i).is_none_or(|f| !f.kind.is_lockfile()));
+    let mut scanned: Vec<(usize, FileScan)> = order
+        .par_iter()
+        .filter_map(|&i| Some((i, scan_file(files.get(i)?, env)?)))
+        .collect();
+    scanned.sort_by_key(|(i, _)| *i);
+    let scanned = scanned.into_iter().map(|(_, s)| s);
 
     let mut facts = Facts {
         paths: files.iter().map(|f| f.path.clone()).collect(),
