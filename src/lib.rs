@@ -18,6 +18,7 @@ pub mod json;
 pub mod location;
 pub mod policy;
 pub mod purl;
+pub mod registries;
 pub mod report;
 pub mod rules;
 pub mod scan;
