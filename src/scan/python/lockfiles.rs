@@ -138,9 +138,12 @@ pub fn parse_pipfile_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> 
             let Value::Object(entry) = &prop.value else {
                 continue;
             };
-            let version = json::string(entry, "version")
-                .unwrap_or("")
-                .trim_start_matches("==")
+            let version = json::string(entry, "version").unwrap_or("");
+            let version = version
+                .strip_prefix("===")
+                .or_else(|| version.strip_prefix("=="))
+                .unwrap_or(version)
+                .trim()
                 .to_owned();
             let src = match (
                 json::string(entry, "git"),
