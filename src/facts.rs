@@ -79,8 +79,12 @@ pub struct Component {
     pub scope: Scope,
     pub direct: bool,
     pub source: Source,
-    /// The licence expression as the input states it.
+    /// The licence expression as the input states it (or as detected
+    /// from a `license-file`).
     pub license: Option<String>,
+    /// Why `license` is `None`, when the scanner can say more than "the
+    /// input names none" (a `license-file` that matches no common text).
+    pub license_note: Option<String>,
     /// Manifest line for direct dependencies, lockfile entry otherwise.
     pub location: Location,
 }

@@ -310,6 +310,7 @@ pub fn parse_dockerfile(source: &SourceFile) -> Result<ParsedDockerfile, FilePro
                 direct: true,
                 source: reference.source(),
                 license: None,
+                license_note: None,
                 location: image.location.clone(),
             })
         })
@@ -409,6 +410,7 @@ pub fn resolve_compose(
                 direct: true,
                 source: reference.source(),
                 license: None,
+                license_note: None,
                 location: file.location(span.clone()),
             });
         }

@@ -1,13 +1,17 @@
 //! PSCF-SPM-RC — Recommended Components: every component against the
 //! policy's catalogue (banned, deprecated, recommended), licences and sources.
 
+mod licence;
+mod vulnerability;
+
 use rayon::prelude::*;
 
 use super::registry::RuleInfo;
 use super::{Context, at_least};
 use crate::facts::{Component, Source};
 use crate::finding::{Finding, RuleId, Severity};
-use crate::policy::{ComponentPolicy, Mode, Permission, UnknownLicense};
+use crate::policy::{ComponentPolicy, Mode, Permission};
+use crate::registries;
 
 pub const BANNED: RuleInfo = RuleInfo {
     id: RuleId::new("PSCF-SPM-RC/banned-component"),
@@ -109,53 +113,10 @@ fn check_component(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -
     if !banned {
         out.extend(deprecated(ctx, policy, c));
     }
-    out.extend(licence(ctx, policy, c));
+    out.extend(licence::check(ctx, policy, c));
     out.extend(source(ctx, policy, c));
-    out.extend(vulnerabilities(ctx, c));
+    out.extend(vulnerability::check(ctx, c));
     out
-}
-
-fn vulnerabilities(ctx: &Context<'_>, c: &Component) -> Vec<Finding> {
-    let purl = &c.purl;
-    ctx.advisories
-        .affecting(purl)
-        .into_iter()
-        .filter_map(|hit| {
-            let a = hit.advisory;
-            let aliases = if a.aliases.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", a.aliases.join(", "))
-            };
-            let severity = a
-                .severity()
-                .map(|s| format!(", severity {s}"))
-                .unwrap_or_default();
-            let summary = a
-                .summary
-                .as_deref()
-                .map(|s| format!(": {s}"))
-                .unwrap_or_default();
-            let message = format!(
-                "`{purl}` is affected by {}{aliases}{severity}{summary}",
-                a.id
-            );
-            let help = match &hit.fixed {
-                Some(fixed) => format!("upgrade `{}` to {fixed} or later", purl.name),
-                None => "no fixed version is known: replace the component or record an exception"
-                    .to_owned(),
-            };
-            let mut f = ctx.component_finding(
-                &KNOWN_VULNERABILITY,
-                &c.location,
-                purl,
-                message,
-                Some(help),
-            )?;
-            f.subject = format!("{purl} {}", a.id);
-            Some(f)
-        })
-        .collect()
 }
 
 /// Whether an entry's optional range covers the component: a component
@@ -283,53 +244,6 @@ fn deprecated(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Opt
     Some(finding)
 }
 
-fn licence(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<Finding> {
-    let licenses = policy.licenses.as_ref()?;
-    let purl = &c.purl;
-    let unknown = |why: String| {
-        let mut f = ctx.component_finding(
-            &LICENSE_UNKNOWN,
-            &c.location,
-            purl,
-            why,
-            Some(LICENSE_UNKNOWN.fix.to_owned()),
-        )?;
-        match licenses.unknown {
-            Some(UnknownLicense::Allow) => return None,
-            Some(UnknownLicense::Note) => f.severity = Severity::Note,
-            Some(UnknownLicense::Warning) => f.severity = Severity::Warning,
-            Some(UnknownLicense::Error) => f.severity = Severity::Error,
-            None => {}
-        }
-        Some(f)
-    };
-    let Some(text) = &c.license else {
-        return unknown(format!("the licence of `{purl}` is not known"));
-    };
-    let Ok(expression) = spdx::Expression::parse_mode(text, spdx::ParseMode::LAX) else {
-        return unknown(format!(
-            "the licence of `{purl}` (`{text}`) is not an SPDX expression"
-        ));
-    };
-    let allowed = expression.evaluate(|req| match &req.license {
-        spdx::LicenseItem::Spdx { id, .. } => licenses.allow.iter().any(|a| a == id.name),
-        spdx::LicenseItem::Other(other) => licenses
-            .allow
-            .iter()
-            .any(|a| *a == format!("LicenseRef-{}", other.lic_ref)),
-    });
-    if allowed {
-        return None;
-    }
-    let message =
-        format!("`{purl}` is licensed `{text}`, which the allowed licences do not satisfy");
-    let help = format!(
-        "allowed: {}; replace the component or have its licence reviewed",
-        licenses.allow.join(", ")
-    );
-    ctx.component_finding(&LICENSE_NOT_ALLOWED, &c.location, purl, message, Some(help))
-}
-
 fn source(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<Finding> {
     let rules = &policy.sources;
     let denied = match &c.source {
@@ -339,7 +253,7 @@ fn source(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<
         Source::Registry(registry) => rules
             .registries
             .as_ref()
-            .is_some_and(|allowed| !allowed.iter().any(|a| same_registry(a, registry))),
+            .is_some_and(|allowed| !allowed.iter().any(|a| registries::same(a, registry))),
     };
     if !denied {
         return None;
@@ -362,31 +276,4 @@ fn source(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<
         message,
         Some(help.to_owned()),
     )
-}
-
-/// Registry names compare as written; URLs without `registry+` / `sparse+`
-/// and trailing slashes.
-fn same_registry(allowed: &str, actual: &str) -> bool {
-    let norm = |s: &str| {
-        s.trim_start_matches("registry+")
-            .trim_start_matches("sparse+")
-            .trim_end_matches('/')
-            .to_ascii_lowercase()
-    };
-    norm(allowed) == norm(actual)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn registries_compare_without_protocol_prefixes() {
-        assert!(same_registry("crates.io", "crates.io"));
-        assert!(same_registry(
-            "sparse+https://my.corp/index/",
-            "https://my.corp/index"
-        ));
-        assert!(!same_registry("crates.io", "https://my.corp/index"));
-    }
 }

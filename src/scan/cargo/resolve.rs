@@ -280,6 +280,7 @@ fn direct_components(
                     (_, Some(p)) => locked_source(p.source.as_deref()),
                 },
                 license: None,
+                license_note: None,
                 location: file.location(decl.span.clone()),
             });
         }
@@ -316,6 +317,7 @@ fn transitive_components(
             direct: false,
             source: locked_source(p.source.as_deref()),
             license: None,
+            license_note: None,
             location: file.location(p.name_span.clone()),
         })
         .collect()

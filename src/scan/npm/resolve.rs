@@ -146,6 +146,7 @@ fn resolve_lock(
                 direct: false,
                 source: locked_source(p.resolved.as_deref()),
                 license: p.license.clone(),
+                license_note: None,
                 location: file.location(p.span.clone()),
             });
         }
@@ -227,6 +228,7 @@ fn direct(d: &Dependency, package: Option<&LockedPackage>, file: &SourceFile) ->
             None => declared_source(spec),
         },
         license: package.and_then(|p| p.license.clone()),
+        license_note: None,
         location: file.location(d.span.clone()),
     }
 }

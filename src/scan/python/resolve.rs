@@ -86,6 +86,7 @@ pub fn resolve(manifests: &[Manifest], locks: &[Lockfile], sources: &Sources) ->
                 direct: false,
                 source: p.source.clone(),
                 license: None,
+                license_note: None,
                 location: file.location(p.span.clone()),
             });
         }
@@ -133,6 +134,7 @@ fn component(
         direct: d.direct,
         source: locked_source.unwrap_or_else(|| d.source.clone()),
         license: None,
+        license_note: None,
         location: file.location(d.span.clone()),
     }
 }
