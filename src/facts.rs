@@ -44,6 +44,10 @@ pub enum Source {
     Git {
         url: String,
         reference: Option<String>,
+        /// The declaration follows a branch (`branch = "main"`, or no ref
+        /// at all), so the next update moves it; `false` for a tag or
+        /// commit, and for a lockfile's resolved commit.
+        follows_branch: bool,
     },
     /// A directory outside the project, as written in the manifest.
     Path(String),
@@ -58,10 +62,12 @@ impl fmt::Display for Source {
             Source::Git {
                 url,
                 reference: Some(r),
+                ..
             } => write!(f, "git {url}#{r}"),
             Source::Git {
                 url,
                 reference: None,
+                ..
             } => write!(f, "git {url}"),
             Source::Path(p) => write!(f, "path {p}"),
             Source::Url(u) => write!(f, "URL {u}"),
@@ -261,6 +267,8 @@ pub struct Facts {
     /// Parsed configuration files that declarative requirements name.
     pub configs: BTreeMap<RelPath, ConfigNode>,
     pub problems: Vec<FileProblem>,
+    /// One dependency graph per lockfile with edges.
+    pub graphs: crate::graph::Graphs,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
 }

@@ -13,8 +13,10 @@ pub mod facts;
 pub mod finding;
 pub mod git;
 pub mod govern;
+pub mod graph;
 pub mod inventory;
 pub mod json;
+pub mod licence_text;
 pub mod location;
 pub mod policy;
 pub mod purl;
@@ -84,7 +86,7 @@ pub fn components(
 ) -> Result<Vec<facts::Component>, CheckError> {
     let (policy, excludes) = prepare(root, options)?;
     let files = discover::discover(root, &excludes, options.jobs.max(1));
-    Ok(scan::scan(&files, &environment(&policy, options)).components)
+    Ok(scan::scan(&files, &environment(root, &policy, options)).components)
 }
 
 /// The policy and the walk's excludes, or why the check cannot run.
@@ -102,8 +104,9 @@ fn prepare(root: &Path, options: &CheckOptions) -> Result<(Policy, Excludes), Ch
 }
 
 /// What the scan stage needs from outside the tree and from the policy.
-fn environment(policy: &Policy, options: &CheckOptions) -> scan::Environment {
+fn environment(root: &Path, policy: &Policy, options: &CheckOptions) -> scan::Environment {
     scan::Environment {
+        root: root.to_path_buf(),
         cargo_home: options.cargo_home.clone(),
         retain: policy.retained_files(),
         configs: policy.config_files(),
@@ -119,7 +122,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         .map_err(|e| {
             CheckError::Usage(format!("cannot start {} worker threads: {e}", options.jobs))
         })?;
-    let env = environment(&policy, options);
+    let env = environment(root, &policy, options);
     let advisories = match policy
         .components
         .as_ref()

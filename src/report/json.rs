@@ -64,6 +64,22 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     fingerprint: String,
     suppressed: Option<Suppressed>,
+    /// How a transitive component is reached: purls, the project's own
+    /// package first, the component last.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    path: &'a [String],
+    /// Further places that explain the finding (the manifest line of the
+    /// direct dependency a transitive component comes in through).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -96,6 +112,17 @@ fn finding(f: &Finding) -> JsonFinding<'_> {
             kind: s.kind(),
             justification: s.justification(),
         }),
+        path: &f.dependency_path,
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                file: r.location.path.as_str(),
+                line: r.location.line,
+                column: r.location.column,
+                message: &r.message,
+            })
+            .collect(),
     }
 }
 

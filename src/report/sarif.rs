@@ -91,6 +91,18 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     suppressions: Vec<Suppression>,
+    /// The manifest line of the direct dependency a transitive component
+    /// comes in through (and any other place that explains the result).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Text,
 }
 
 #[derive(Serialize)]
@@ -229,6 +241,21 @@ fn rule(info: &'static RuleInfo) -> Rule<'static> {
     }
 }
 
+fn physical(loc: &crate::location::Location) -> PhysicalLocation {
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: uri(loc.path.as_str()),
+            uri_base_id: "%SRCROOT%",
+        },
+        region: Region {
+            start_line: loc.line,
+            start_column: loc.column,
+            end_line: loc.end_line,
+            end_column: loc.end_column,
+        },
+    }
+}
+
 fn result<'a>(f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
     let loc = &f.location;
     let mut text = f.message.clone();
@@ -241,19 +268,20 @@ fn result<'a>(f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
         level: level(f.severity),
         message: Text { text },
         locations: [Location {
-            physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation {
-                    uri: uri(loc.path.as_str()),
-                    uri_base_id: "%SRCROOT%",
-                },
-                region: Region {
-                    start_line: loc.line,
-                    start_column: loc.column,
-                    end_line: loc.end_line,
-                    end_column: loc.end_column,
-                },
-            },
+            physical_location: physical(loc),
         }],
+        related_locations: f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, r)| RelatedLocation {
+                id,
+                physical_location: physical(&r.location),
+                message: Text {
+                    text: r.message.clone(),
+                },
+            })
+            .collect(),
         partial_fingerprints: BTreeMap::from([("pscfLint/v1", f.fingerprint())]),
         suppressions: f
             .suppression

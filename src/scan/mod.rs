@@ -70,6 +70,9 @@ struct Documents {
 /// Where the ecosystem resolvers find what they need outside the tree.
 #[derive(Clone, Debug, Default)]
 pub struct Environment {
+    /// The scanned root, for files a manifest names that no scanner keeps
+    /// (a Cargo `license-file`); reads never leave it.
+    pub root: std::path::PathBuf,
     /// Cargo's home (`$CARGO_HOME`, else `~/.cargo`), for licences of
     /// registry crates already in the local cache. Read as files only.
     pub cargo_home: Option<std::path::PathBuf>,
@@ -146,12 +149,9 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
             sources.insert(source.path.clone(), source);
         }
     }
-    facts.components.extend(cargo::resolve(
-        &docs.cargo_manifests,
-        &docs.cargo_locks,
-        &sources,
-        env,
-    ));
+    let cargo = cargo::resolve(&docs.cargo_manifests, &docs.cargo_locks, &sources, env);
+    facts.components.extend(cargo.components);
+    let graphs = cargo.graphs;
     facts.components.extend(docker::resolve_compose(
         &docs.composes,
         &docs.dotenvs,
@@ -170,6 +170,7 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
         facts.components.extend(components);
     }
     facts.sources = sources;
+    facts.graphs = crate::graph::Graphs::new(graphs);
     facts.sorted()
 }
 

@@ -12,13 +12,12 @@ pub(super) fn check(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) 
     let licenses = policy.licenses.as_ref()?;
     let purl = &c.purl;
     let unknown = |why: String| {
-        let mut f = ctx.component_finding(
-            &LICENSE_UNKNOWN,
-            &c.location,
-            purl,
-            why,
-            Some(LICENSE_UNKNOWN.fix.to_owned()),
-        )?;
+        let help = match c.source {
+            // Nothing to fetch: the crate is in the repository.
+            crate::facts::Source::Path(_) => "state the licence as an SPDX expression in its manifest (`license = \"MIT\"`), or set `components.licenses.unknown: allow` to accept unknown licences".to_owned(),
+            _ => LICENSE_UNKNOWN.fix.to_owned(),
+        };
+        let mut f = ctx.component_finding(&LICENSE_UNKNOWN, &c.location, purl, why, Some(help))?;
         match licenses.unknown {
             Some(UnknownLicense::Allow) => return None,
             Some(UnknownLicense::Note) => f.severity = Severity::Note,

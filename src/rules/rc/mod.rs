@@ -1,6 +1,7 @@
 //! PSCF-SPM-RC — Recommended Components: every component against the
 //! policy's catalogue (banned, deprecated, recommended), licences and sources.
 
+mod inclusion;
 mod licence;
 mod vulnerability;
 
@@ -116,6 +117,7 @@ fn check_component(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -
     out.extend(licence::check(ctx, policy, c));
     out.extend(source(ctx, policy, c));
     out.extend(vulnerability::check(ctx, c));
+    inclusion::annotate(ctx.facts, c, &mut out);
     out
 }
 

@@ -243,6 +243,7 @@ fn declared_source(spec: &str) -> Source {
         return Source::Git {
             url: spec.to_owned(),
             reference: spec.split_once('#').map(|(_, r)| r.to_owned()),
+            follows_branch: !spec.contains('#'),
         };
     }
     if let Some(path) = spec
@@ -259,6 +260,7 @@ fn declared_source(spec: &str) -> Source {
         return Source::Git {
             url: format!("github:{spec}"),
             reference: None,
+            follows_branch: true,
         };
     }
     Source::Registry(NPMJS.to_owned())
@@ -277,6 +279,7 @@ fn locked_source(resolved: Option<&str>) -> Source {
         return Source::Git {
             url: url.to_owned(),
             reference,
+            follows_branch: false,
         };
     }
     if let Some(path) = resolved.strip_prefix("file:") {
@@ -294,6 +297,7 @@ fn locked_source(resolved: Option<&str>) -> Source {
         "codeload.github.com" => Source::Git {
             url: resolved.to_owned(),
             reference: None,
+            follows_branch: false,
         },
         // Registry tarballs live under `<name>/-/<file>.tgz`.
         _ if rest.contains("/-/") => Source::Registry(host.to_owned()),

@@ -61,6 +61,7 @@ fn source_of(raw: Option<&RawSource>) -> (Source, bool) {
             Source::Git {
                 url: url.to_owned(),
                 reference,
+                follows_branch: false,
             },
             false,
         );
@@ -76,6 +77,7 @@ fn source_of(raw: Option<&RawSource>) -> (Source, bool) {
             Source::Git {
                 url: url.clone(),
                 reference: s.resolved_reference.clone(),
+                follows_branch: false,
             },
             false,
         ),
@@ -153,6 +155,7 @@ pub fn parse_pipfile_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> 
                 (Some(git), _, _) => Source::Git {
                     url: git.to_owned(),
                     reference: json::string(entry, "ref").map(str::to_owned),
+                    follows_branch: false,
                 },
                 (_, Some(path), _) => Source::Path(path.to_owned()),
                 (_, _, Some(file)) => Source::Url(file.to_owned()),
@@ -195,7 +198,8 @@ mod tests {
             l.packages[1].source,
             Source::Git {
                 url: "https://github.com/o/mylib.git".into(),
-                reference: Some("abc123".into())
+                reference: Some("abc123".into()),
+                follows_branch: false,
             }
         );
 

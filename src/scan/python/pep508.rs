@@ -51,6 +51,7 @@ pub fn declared(text: &str, scope: Scope, span: Range<usize>) -> Option<Declared
             Source::Git {
                 url: url.to_owned(),
                 reference: None,
+                follows_branch: true,
             }
         }
         Some(url) if url.starts_with("file:") => Source::Path(url.to_owned()),
