@@ -151,25 +151,24 @@ pub fn scan(files: &[DiscoveredFile], env: &Environment) -> Facts {
     }
     let cargo = cargo::resolve(&docs.cargo_manifests, &docs.cargo_locks, &sources, env);
     facts.components.extend(cargo.components);
-    let graphs = cargo.graphs;
+    let mut graphs = cargo.graphs;
     facts.components.extend(docker::resolve_compose(
         &docs.composes,
         &docs.dotenvs,
         &sources,
     ));
-    facts
-        .components
-        .extend(npm::resolve(&docs.package_jsons, &docs.npm_locks, &sources));
-    facts.components.extend(python::resolve(
-        &docs.python_manifests,
-        &docs.python_locks,
-        &sources,
-    ));
+    let (npm, npm_graphs) = npm::resolve(&docs.package_jsons, &docs.npm_locks, &sources);
+    facts.components.extend(npm);
+    let (python, python_graphs) =
+        python::resolve(&docs.python_manifests, &docs.python_locks, &sources);
+    facts.components.extend(python);
     facts.missing_lockfiles = missing_lockfiles(&docs, &sources);
     for (_, components) in docs.go_modules {
         facts.components.extend(components);
     }
     facts.sources = sources;
+    graphs.extend(npm_graphs);
+    graphs.extend(python_graphs);
     facts.graphs = crate::graph::Graphs::new(graphs);
     facts.sorted()
 }

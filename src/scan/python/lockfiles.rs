@@ -27,6 +27,42 @@ struct RawPackage {
     #[serde(default)]
     optional: bool,
     source: Option<RawSource>,
+    /// poetry: `[package.dependencies]` table; uv: `[{ name = .. }]`.
+    dependencies: Option<RawDeps>,
+    /// uv: `[package.optional-dependencies]`, per extra.
+    #[serde(rename = "optional-dependencies")]
+    optional_dependencies: Option<std::collections::BTreeMap<String, Vec<UvDep>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawDeps {
+    Uv(Vec<UvDep>),
+    Poetry(std::collections::BTreeMap<String, serde::de::IgnoredAny>),
+}
+
+#[derive(Deserialize)]
+struct UvDep {
+    name: String,
+}
+
+impl RawPackage {
+    fn edges(&self) -> Vec<(String, Scope)> {
+        let mut edges: Vec<(String, Scope)> = match &self.dependencies {
+            Some(RawDeps::Uv(list)) => list
+                .iter()
+                .map(|d| (d.name.clone(), Scope::Runtime))
+                .collect(),
+            Some(RawDeps::Poetry(table)) => {
+                table.keys().map(|n| (n.clone(), Scope::Runtime)).collect()
+            }
+            None => Vec::new(),
+        };
+        for extra in self.optional_dependencies.iter().flat_map(|m| m.values()) {
+            edges.extend(extra.iter().map(|d| (d.name.clone(), Scope::Optional)));
+        }
+        edges
+    }
 }
 
 /// poetry: `[package.source] type = "git", url = ..., resolved_reference`;
@@ -95,6 +131,7 @@ fn parse_toml_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
         .into_iter()
         .map(|p| {
             let (src, own) = source_of(p.source.as_ref());
+            let dependencies = p.edges();
             let scope = match (p.category.as_deref(), p.optional) {
                 (Some("dev"), _) => Scope::Dev,
                 (_, true) => Scope::Optional,
@@ -107,6 +144,7 @@ fn parse_toml_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
                 source: src,
                 scope,
                 own,
+                dependencies,
             }
         })
         .collect();
@@ -170,6 +208,7 @@ pub fn parse_pipfile_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> 
                 source: src,
                 scope,
                 own,
+                dependencies: Vec::new(),
                 span: r.start..r.end,
             });
         }
