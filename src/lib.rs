@@ -78,15 +78,16 @@ pub fn today_utc() -> Date {
         .date()
 }
 
-/// Every component in the repository at `root` (the policy is read only for
-/// its `exclude` globs).
-pub fn components(
-    root: &Path,
-    options: &CheckOptions,
-) -> Result<Vec<facts::Component>, CheckError> {
+/// Every component in the repository at `root`, with the lockfiles'
+/// dependency graphs (the policy is read only for its `exclude` globs).
+pub fn inventory(root: &Path, options: &CheckOptions) -> Result<inventory::Inventory, CheckError> {
     let (policy, excludes) = prepare(root, options)?;
     let files = discover::discover(root, &excludes, options.jobs.max(1));
-    Ok(scan::scan(&files, &environment(root, &policy, options)).components)
+    let facts = scan::scan(&files, &environment(root, &policy, options));
+    Ok(inventory::Inventory {
+        components: facts.components,
+        graphs: facts.graphs,
+    })
 }
 
 /// The policy and the walk's excludes, or why the check cannot run.

@@ -74,9 +74,13 @@ impl ImageRef {
     }
 
     pub fn purl(&self) -> Purl {
+        // Pinned by digest, the digest is the version; a tag written with
+        // it is kept as the `tag` qualifier.
         let version = self.digest.as_deref().or(self.tag.as_deref());
+        let tag = self.digest.as_ref().and(self.tag.as_deref());
         Purl::new(Ecosystem::Docker, &self.repository, version)
             .with_repository_url(self.registry.as_deref())
+            .with_tag(tag)
     }
 
     pub fn source(&self) -> Source {
@@ -439,7 +443,11 @@ mod tests {
         );
         assert_eq!(
             p("ghcr.io/o/app:1@sha256:abc").as_deref(),
-            Some("pkg:docker/o/app@sha256:abc?repository_url=ghcr.io")
+            Some("pkg:docker/o/app@sha256:abc?repository_url=ghcr.io&tag=1")
+        );
+        assert_eq!(
+            p("python@sha256:abc").as_deref(),
+            Some("pkg:docker/library/python@sha256:abc")
         );
         assert_eq!(
             p("localhost:5000/app:dev").as_deref(),

@@ -124,11 +124,16 @@ fn check_component(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -
 /// Whether an entry's optional range covers the component: a component
 /// whose version is not known is only covered by entries without a range.
 fn in_range(range: Option<&crate::version::VersionRange>, c: &Component) -> bool {
-    match (range, &c.purl.version) {
-        (None, _) => true,
-        (Some(r), Some(v)) => r.contains(v) == Some(true),
-        (Some(_), None) => false,
-    }
+    range.is_none_or(|r| version_in(r, &c.purl))
+}
+
+/// The purl's version is in the range; an image pinned by digest is also
+/// in it when its tag is (`node:18@sha256:…` is a `18*` image).
+fn version_in(range: &crate::version::VersionRange, purl: &crate::purl::Purl) -> bool {
+    [purl.version.as_deref(), purl.tag.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(|v| range.contains(v) == Some(true))
 }
 
 /// banned-component, unapproved-component and version-not-allowed; returns
@@ -189,13 +194,13 @@ fn catalogue(
         }
         return false;
     }
-    if let Some(version) = &purl.version {
+    if purl.version.is_some() {
         let ranges: Vec<_> = recommended
             .iter()
             .filter_map(|r| r.versions.as_ref())
             .collect();
         let unrestricted = recommended.iter().any(|r| r.versions.is_none());
-        if !unrestricted && !ranges.iter().any(|r| r.contains(version) == Some(true)) {
+        if !unrestricted && !ranges.iter().any(|r| version_in(r, purl)) {
             let allowed: Vec<String> = ranges.iter().map(ToString::to_string).collect();
             let message = format!(
                 "`{purl}` is outside the allowed versions ({})",
