@@ -113,12 +113,15 @@ fn target(
 /// from the package's own directory up to the root.
 fn installed(index: &LockIndex<'_>, from: &str, name: &str) -> Option<usize> {
     let mut base = from;
+    let mut candidate = String::with_capacity(from.len() + name.len() + 14);
     loop {
-        let candidate = if base.is_empty() {
-            format!("node_modules/{name}")
-        } else {
-            format!("{base}/node_modules/{name}")
-        };
+        candidate.clear();
+        if !base.is_empty() {
+            candidate.push_str(base);
+            candidate.push('/');
+        }
+        candidate.push_str("node_modules/");
+        candidate.push_str(name);
         if let Some(&i) = index.by_install_path.get(candidate.as_str()) {
             return Some(i);
         }

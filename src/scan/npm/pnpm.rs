@@ -85,9 +85,10 @@ pub fn parse_pnpm_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
     let mut dep_name: Option<String> = None;
     // Inside a package's or snapshot's `dependencies:` block.
     let mut in_edges = false;
-    let mut snapshot: Option<String> = None;
-    let mut snapshot_edges: std::collections::HashMap<String, Vec<(String, String)>> =
-        std::collections::HashMap::new();
+    // The package the current snapshot belongs to; snapshots come after
+    // all packages, which are indexed by descriptor on the first one.
+    let mut snapshot: Option<usize> = None;
+    let mut by_descriptor: Option<std::collections::HashMap<String, usize>> = None;
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
         let start = offset;
@@ -138,17 +139,26 @@ pub fn parse_pnpm_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
                 }
             }
             (Section::Snapshots, 2) => {
-                let (name, version) = package_key(&key);
-                snapshot = Some(format!("{name}@{version}"));
+                let index = by_descriptor.get_or_insert_with(|| {
+                    packages
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, p)| p.descriptors.first().map(|d| (d.clone(), i)))
+                        .collect()
+                });
+                // `name@1.0.0(peer@2)`: the package is `name@1.0.0`.
+                let descriptor = key.split('(').next().unwrap_or(&key);
+                snapshot = index.get(descriptor.trim_start_matches('/')).copied();
                 in_edges = false;
             }
             (Section::Snapshots, 4) => in_edges = edge_block(&key, value),
             (Section::Snapshots, 6) if in_edges => {
-                if let Some(s) = &snapshot {
-                    snapshot_edges
-                        .entry(s.clone())
-                        .or_default()
-                        .push(edge(&key, value));
+                let e = edge(&key, value);
+                // Peer combinations repeat a package's edges.
+                if let Some(p) = snapshot.and_then(|i| packages.get_mut(i))
+                    && !p.dependencies.contains(&e)
+                {
+                    p.dependencies.push(e);
                 }
             }
             (Section::Packages, 6) if in_edges => {
@@ -190,17 +200,6 @@ pub fn parse_pnpm_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
                 }
             }
             _ => {}
-        }
-    }
-    for p in &mut packages {
-        if let Some(key) = p.descriptors.first()
-            && let Some(edges) = snapshot_edges.remove(key)
-        {
-            for e in edges {
-                if !p.dependencies.contains(&e) {
-                    p.dependencies.push(e);
-                }
-            }
         }
     }
     Ok(Lockfile {
