@@ -36,6 +36,17 @@ pub struct Node {
     pub location: Location,
     /// Outgoing edges, ordered by target, one per target.
     pub edges: Vec<Edge>,
+    /// How an own package without a name is shown: its manifest's path.
+    pub label: Option<String>,
+}
+
+impl Node {
+    /// The package's name as people know it, or its label.
+    pub fn name(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| self.purl.qualified_name())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -224,8 +235,16 @@ impl GraphBuilder {
             own,
             location,
             edges: Vec::new(),
+            label: None,
         });
         id
+    }
+
+    /// An own package that has no name of its own, known by `label`.
+    pub fn unnamed(&mut self, id: NodeId, label: String) {
+        if let Some(n) = self.nodes.get_mut(id.index()) {
+            n.label = Some(label);
+        }
     }
 
     pub fn set_own(&mut self, id: NodeId) {

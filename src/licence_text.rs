@@ -6,7 +6,7 @@
 //! and compared by the Sørensen–Dice coefficient of their word bigrams. A
 //! file matches the best-scoring licence when that score reaches
 //! [`THRESHOLD`] (cargo-deny's default confidence). The embedded texts are
-//! SPDX's (`src/licence_texts/`, ~42 KiB), for the licences crates most
+//! SPDX's (`src/licence_texts/`, ~46 KiB), for the licences crates most
 //! often ship as files; anything else is reported as not recognised, with
 //! the closest match, rather than guessed.
 
@@ -33,6 +33,11 @@ const TEXTS: &[(&str, &str)] = &[
     ("ISC", include_str!("licence_texts/ISC.txt")),
     ("MIT", include_str!("licence_texts/MIT.txt")),
     ("MPL-2.0", include_str!("licence_texts/MPL-2.0.txt")),
+    ("Unicode-3.0", include_str!("licence_texts/Unicode-3.0.txt")),
+    (
+        "Unicode-DFS-2016",
+        include_str!("licence_texts/Unicode-DFS-2016.txt"),
+    ),
     ("Unlicense", include_str!("licence_texts/Unlicense.txt")),
     ("Zlib", include_str!("licence_texts/Zlib.txt")),
 ];
@@ -42,9 +47,17 @@ const TEXTS: &[(&str, &str)] = &[
 pub enum Detection {
     /// The text is this licence (score at or above [`THRESHOLD`]).
     Match { id: &'static str, score: f32 },
-    /// The closest licence is not close enough.
-    NoMatch { closest: &'static str, score: f32 },
+    /// The closest licence is not close enough. `contained`: its text is
+    /// all there, among other text (several licences, third-party notices).
+    NoMatch {
+        closest: &'static str,
+        score: f32,
+        contained: bool,
+    },
 }
+
+/// Share of a template's bigrams the text holds, for `contained`.
+const CONTAINED: f32 = 0.95;
 
 /// Bigrams of a normalised text, with their counts.
 struct Bigrams {
@@ -79,6 +92,21 @@ impl Bigrams {
         // Counts stay far below f32's exact-integer range for bounded files.
         2.0 * shared as f32 / (self.total + other.total) as f32
     }
+
+    fn shared(&self, other: &Bigrams) -> u32 {
+        self.counts
+            .iter()
+            .map(|(k, n)| (*n).min(other.counts.get(k).copied().unwrap_or(0)))
+            .sum()
+    }
+
+    /// Share of `template`'s bigrams present in `self`.
+    fn containment(&self, template: &Bigrams) -> f32 {
+        if template.total == 0 {
+            return 0.0;
+        }
+        self.shared(template) as f32 / template.total as f32
+    }
 }
 
 /// Words of the text that carry the licence's meaning: lower case,
@@ -89,7 +117,7 @@ fn normalise(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     for line in text.lines() {
         let lower = line.trim().to_lowercase();
-        if lower.starts_with("copyright") || lower.starts_with("(c)") || lower.starts_with('©') {
+        if is_copyright_notice(&lower) {
             continue;
         }
         let without_placeholders = strip_placeholders(&lower);
@@ -107,6 +135,21 @@ fn normalise(text: &str) -> Vec<String> {
         }
     }
     words
+}
+
+/// `Copyright (c) 2024 Jane Doe`, `© 2019 Acme`, the templates'
+/// `Copyright <year> <owner>`: a statement of who holds the copyright,
+/// which differs per file. Not a wrapped line of the licence's own text
+/// that happens to begin with the word (`copyright notice and this
+/// permission notice …`).
+fn is_copyright_notice(lower: &str) -> bool {
+    let statement =
+        lower.starts_with("copyright") || lower.starts_with("(c)") || lower.starts_with('©');
+    statement
+        && (lower.contains("(c)")
+            || lower.contains('©')
+            || lower.contains('<')
+            || lower.chars().any(|c| c.is_ascii_digit()))
 }
 
 fn strip_placeholders(line: &str) -> String {
@@ -137,18 +180,28 @@ fn templates() -> &'static [(&'static str, Bigrams)] {
 /// the licence listed first, so the answer is deterministic.
 pub fn detect(text: &str) -> Detection {
     let candidate = Bigrams::of(text);
-    let mut best: (&'static str, f32) = ("MIT", 0.0);
+    let mut best: Option<(&'static str, f32, &Bigrams)> = None;
     for (id, template) in templates() {
         let score = candidate.dice(template);
-        if score > best.1 {
-            best = (id, score);
+        if best.is_none_or(|(_, s, _)| score > s) {
+            best = Some((id, score, template));
         }
     }
-    let (id, score) = best;
+    let Some((id, score, template)) = best else {
+        return Detection::NoMatch {
+            closest: "MIT",
+            score: 0.0,
+            contained: false,
+        };
+    };
     if score >= THRESHOLD {
         Detection::Match { id, score }
     } else {
-        Detection::NoMatch { closest: id, score }
+        Detection::NoMatch {
+            closest: id,
+            score,
+            contained: candidate.containment(template) >= CONTAINED,
+        }
     }
 }
 
@@ -189,7 +242,9 @@ mod tests {
     fn proprietary_and_empty_texts_are_not_guessed() {
         let own = "Copyright 2024 Odd Corp. All rights reserved.\n\nYou may use this software only inside Odd Corp.\n";
         assert!(matches!(detect(own), Detection::NoMatch { .. }));
-        assert!(matches!(detect(""), Detection::NoMatch { score, .. } if score == 0.0));
+        assert!(
+            matches!(detect(""), Detection::NoMatch { score, contained: false, .. } if score == 0.0)
+        );
         // Two licences in one file match neither well enough.
         let both = format!(
             "{}\n{}",
@@ -202,6 +257,12 @@ mod tests {
                 .find(|(i, _)| *i == "Zlib")
                 .map_or("", |(_, t)| t)
         );
-        assert!(matches!(detect(&both), Detection::NoMatch { .. }));
+        assert!(matches!(
+            detect(&both),
+            Detection::NoMatch {
+                contained: true,
+                ..
+            }
+        ));
     }
 }

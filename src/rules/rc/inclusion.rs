@@ -40,7 +40,8 @@ pub(super) fn annotate(facts: &Facts, c: &Component, findings: &mut [Finding]) {
 struct Explained {
     /// `lazy_static 1.5.1 ← … ← (dev) app`, innermost first.
     chain: String,
-    /// Purls, outermost (the own package) first.
+    /// Purls, outermost (the own package, or an unnamed project's
+    /// manifest path) first.
     purls: Vec<String>,
     /// The manifest line of the direct dependency.
     related: Option<Related>,
@@ -60,10 +61,10 @@ impl Explained {
             other => format!("({other}) "),
         };
         let mut links: Vec<String> = nodes.iter().rev().map(|n| label(n)).collect();
-        links.push(format!("{marker}{}", root.purl.qualified_name()));
-        let purls = std::iter::once(root)
-            .chain(nodes.iter().copied())
-            .map(|n| n.purl.to_string())
+        links.push(format!("{marker}{}", root.name()));
+        // An unnamed project is known by its manifest's path.
+        let purls = std::iter::once(root.label.clone().unwrap_or_else(|| root.purl.to_string()))
+            .chain(nodes.iter().map(|n| n.purl.to_string()))
             .collect();
         let chain = links.join(" ← ");
         let related = path.declared.as_ref().map(|location| Related {

@@ -87,7 +87,14 @@ fn from_file(file: &str, base: &Path, boundary: &Path) -> Licence {
     };
     match licence_text::detect(&text) {
         Detection::Match { id, .. } => Licence::Known(id.to_owned()),
-        Detection::NoMatch { closest, score } => Licence::Unknown(format!(
+        Detection::NoMatch {
+            closest,
+            contained: true,
+            ..
+        } => Licence::Unknown(format!(
+            "its `license-file` `{file}` holds the {closest} text among other text (more than one licence?), so which licence applies needs a person to say"
+        )),
+        Detection::NoMatch { closest, score, .. } => Licence::Unknown(format!(
             "its `license-file` `{file}` matches none of the common licence texts (closest: {closest}, {:.0}% similar; {:.0}% needed)",
             score * 100.0,
             licence_text::THRESHOLD * 100.0

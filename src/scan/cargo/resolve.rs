@@ -21,7 +21,7 @@ use super::licence::Licence;
 use super::local::LocalCrates;
 use super::lockfile::parse_edge;
 use super::workspace::{Workspace, is_ancestor, join, workspaces};
-use super::{CRATES_IO, DepKind, DepSource, Dependency, LockPackage, Lockfile, Manifest};
+use super::{CRATES_IO, DepKind, DepSource, Dependency, GitRef, LockPackage, Lockfile, Manifest};
 use crate::facts::{Component, MissingLockfile, Scope, Source};
 use crate::graph::{DependencyGraph, GraphBuilder, NodeId};
 use crate::location::{RelPath, SourceFile};
@@ -281,9 +281,10 @@ fn graph(
     for (from, p) in locked.packages.iter().enumerate() {
         for edge in &p.dependencies {
             for to in edge_targets(locked, edge) {
-                // An own package's edges are its declarations, already in.
-                let own = ids.get(from).is_some_and(|&id| b.is_own(id));
-                if own && declared.iter().any(|&(f, _)| f == from) && !own_to_own(&b, &ids, to) {
+                // A declaration already gave this edge its scope and line;
+                // the lockfile adds what no declaration matched (own → own
+                // path dependencies, `[patch]`ed crates).
+                if declared.contains(&(from, to)) {
                     continue;
                 }
                 if let (Some(&f), Some(&t)) = (ids.get(from), ids.get(to)) {
@@ -293,10 +294,6 @@ fn graph(
         }
     }
     b.build()
-}
-
-fn own_to_own(b: &GraphBuilder, ids: &[NodeId], to: usize) -> bool {
-    ids.get(to).is_some_and(|&id| b.is_own(id))
 }
 
 /// The packages an edge (`name`, `name version` or `name version
@@ -422,12 +419,33 @@ fn find_locked(locked: &Locked<'_>, decl: &Dependency) -> Option<usize> {
 fn same_source_kind(declared: &DepSource, locked: Option<&str>) -> bool {
     match (declared, locked) {
         (DepSource::Path(_), None) => true,
-        (DepSource::Git { url, .. }, Some(s)) => s
+        (DepSource::Git { url, reference }, Some(s)) => s
             .strip_prefix("git+")
-            .is_some_and(|rest| rest.starts_with(url.trim_end_matches(".git"))),
+            .is_some_and(|rest| same_git(url, reference, rest)),
         (DepSource::Registry(_), Some(s)) => s.starts_with("registry+") || s.starts_with("sparse+"),
         _ => false,
     }
+}
+
+/// A lockfile git source (`URL?tag=v1#commit`) is the declared one: same
+/// repository (`.git` and a trailing `/` aside) and the same kind and name
+/// of reference, which cargo writes as the query.
+fn same_git(url: &str, reference: &GitRef, locked: &str) -> bool {
+    let repo = |u: &str| u.trim_end_matches('/').trim_end_matches(".git").to_owned();
+    let without_commit = locked.split('#').next().unwrap_or(locked);
+    let (locked_url, query) = without_commit
+        .split_once('?')
+        .map_or((without_commit, None), |(u, q)| (u, Some(q)));
+    if repo(locked_url) != repo(url) {
+        return false;
+    }
+    let wanted = match reference {
+        GitRef::DefaultBranch => return query.is_none(),
+        GitRef::Branch(n) => format!("branch={n}"),
+        GitRef::Tag(n) => format!("tag={n}"),
+        GitRef::Rev(n) => format!("rev={n}"),
+    };
+    query.is_some_and(|q| q.split('&').any(|kv| kv == wanted))
 }
 
 fn declared_source(source: &DepSource) -> Source {
@@ -492,6 +510,47 @@ fn locked_source(source: Option<&str>) -> Source {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn git_declarations_match_their_reference() {
+        let tag = GitRef::Tag("0.6.0".into());
+        let url = "https://github.com/o/spdx";
+        assert!(same_git(
+            url,
+            &tag,
+            "https://github.com/o/spdx?tag=0.6.0#e4e4"
+        ));
+        assert!(same_git(
+            &format!("{url}.git"),
+            &tag,
+            "https://github.com/o/spdx?tag=0.6.0#e4"
+        ));
+        assert!(!same_git(
+            url,
+            &tag,
+            "https://github.com/o/spdx?tag=0.6.1#3bd2"
+        ));
+        assert!(!same_git(
+            url,
+            &tag,
+            "https://github.com/o/spdx-other?tag=0.6.0#e4"
+        ));
+        assert!(same_git(
+            url,
+            &GitRef::DefaultBranch,
+            "https://github.com/o/spdx#e4"
+        ));
+        assert!(!same_git(
+            url,
+            &GitRef::DefaultBranch,
+            "https://github.com/o/spdx?branch=x#e4"
+        ));
+        assert!(same_git(
+            url,
+            &GitRef::Branch("main".into()),
+            "https://github.com/o/spdx?branch=main#e4"
+        ));
+    }
 
     #[test]
     fn interprets_lockfile_sources() {

@@ -59,13 +59,17 @@ pub(super) fn build(
         .iter()
         .map(|m| {
             let file = sources.get(&m.path)?;
-            let name = m.name.as_deref().unwrap_or(m.dir());
-            let name = if name.is_empty() { "(root)" } else { name };
-            Some(b.node(
+            let dir_name = m.dir().rsplit('/').next().filter(|d| !d.is_empty());
+            let name = m.name.as_deref().or(dir_name).unwrap_or("root");
+            let id = b.node(
                 Purl::new(Ecosystem::Npm, name, None),
                 true,
                 file.location(file.index.line_span(&file.text, 1)),
-            ))
+            );
+            if m.name.is_none() {
+                b.unnamed(id, m.path.to_string());
+            }
+            Some(id)
         })
         .collect();
     for e in entries {

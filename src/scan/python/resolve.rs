@@ -156,12 +156,16 @@ fn graph(
                 let Some(mfile) = sources.get(&m.path) else {
                     continue;
                 };
-                let name = m.project.as_deref().unwrap_or(m.path.as_str());
+                let dir_name = m.path.parent().rsplit('/').next().filter(|d| !d.is_empty());
+                let name = m.project.as_deref().or(dir_name).unwrap_or("root");
                 let r = b.node(
                     Purl::new(Ecosystem::Pypi, name, None),
                     true,
                     mfile.location(mfile.index.line_span(&mfile.text, 1)),
                 );
+                if m.project.is_none() {
+                    b.unnamed(r, m.path.to_string());
+                }
                 roots.insert(*mi, r);
                 r
             }
