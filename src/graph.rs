@@ -257,33 +257,43 @@ impl GraphBuilder {
         self.nodes.get(id.index()).is_some_and(|n| n.own)
     }
 
-    /// An edge; a second edge to the same target keeps the stronger scope
-    /// and the first declaration. Self-edges are dropped.
+    /// An edge; self-edges are dropped. Duplicates are merged in
+    /// [`GraphBuilder::build`] (linear per edge here, whatever a hostile
+    /// lockfile lists).
     pub fn edge(&mut self, from: NodeId, to: NodeId, scope: Scope, declared: Option<Location>) {
         if from == to || to.index() >= self.nodes.len() {
             return;
         }
-        let Some(node) = self.nodes.get_mut(from.index()) else {
-            return;
-        };
-        match node.edges.iter_mut().find(|e| e.to == to) {
-            Some(e) => {
-                e.scope = e.scope.min(scope);
-                if e.declared.is_none() {
-                    e.declared = declared;
-                }
-            }
-            None => node.edges.push(Edge {
+        if let Some(node) = self.nodes.get_mut(from.index()) {
+            node.edges.push(Edge {
                 to,
                 scope,
                 declared,
-            }),
+            });
         }
     }
 
+    /// Edges ordered by target, one per target: the strongest scope of the
+    /// duplicates, with the (first) declaration of that scope.
     pub fn build(mut self) -> DependencyGraph {
         for n in &mut self.nodes {
+            // Stable: among duplicates the first added stays first.
             n.edges.sort_by_key(|e| e.to);
+            let mut merged: Vec<Edge> = Vec::with_capacity(n.edges.len());
+            for e in n.edges.drain(..) {
+                match merged.last_mut() {
+                    Some(last) if last.to == e.to => {
+                        // The declaration that explains the scope is kept.
+                        let explains = e.scope < last.scope && e.declared.is_some();
+                        if explains || last.declared.is_none() {
+                            last.declared = e.declared;
+                        }
+                        last.scope = last.scope.min(e.scope);
+                    }
+                    _ => merged.push(e),
+                }
+            }
+            n.edges = merged;
         }
         DependencyGraph {
             lockfile: self.lockfile,
@@ -407,6 +417,27 @@ mod tests {
         assert_eq!(any, Some(vec![sub, slab, lazy]));
         // Own packages are not reached.
         assert_eq!(g.inclusion_path(app, Scope::Runtime), None);
+    }
+
+    #[test]
+    fn duplicate_edges_merge_to_the_strongest_scope_and_its_declaration() {
+        let mut b = GraphBuilder::new(RelPath::new("Cargo.lock"));
+        let app = b.node(Purl::new(Ecosystem::Cargo, "app", None), true, loc(1));
+        let dep = b.node(Purl::new(Ecosystem::Cargo, "dep", None), false, loc(2));
+        b.edge(app, dep, Scope::Dev, Some(loc(10)));
+        // A hostile lockfile may repeat an edge any number of times.
+        for _ in 0..100_000 {
+            b.edge(app, dep, Scope::Runtime, Some(loc(11)));
+        }
+        let g = b.build();
+        assert_eq!(
+            g.node(app).map(|n| n.edges.clone()),
+            Some(vec![Edge {
+                to: dep,
+                scope: Scope::Runtime,
+                declared: Some(loc(11)),
+            }])
+        );
     }
 
     #[test]

@@ -107,16 +107,28 @@ pub fn missing_lockfiles(
 struct Locked<'a> {
     packages: &'a [LockPackage],
     by_name: HashMap<&'a str, Vec<usize>>,
+    /// For edges that name a version: constant time however many
+    /// packages share a name.
+    by_name_version: HashMap<(&'a str, &'a str), Vec<usize>>,
 }
 
 impl<'a> Locked<'a> {
     fn new(lock: Option<&'a Lockfile>) -> Self {
         let packages = lock.map_or(&[][..], |l| l.packages.as_slice());
         let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_name_version: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         for (i, p) in packages.iter().enumerate() {
             by_name.entry(p.name.as_str()).or_default().push(i);
+            by_name_version
+                .entry((p.name.as_str(), p.version.as_str()))
+                .or_default()
+                .push(i);
         }
-        Locked { packages, by_name }
+        Locked {
+            packages,
+            by_name,
+            by_name_version,
+        }
     }
 }
 
@@ -280,7 +292,7 @@ fn graph(
     }
     for (from, p) in locked.packages.iter().enumerate() {
         for edge in &p.dependencies {
-            for to in edge_targets(locked, edge) {
+            if let Some(to) = edge_target(locked, edge) {
                 // A declaration already gave this edge its scope and line;
                 // the lockfile adds what no declaration matched (own → own
                 // path dependencies, `[patch]`ed crates).
@@ -296,26 +308,29 @@ fn graph(
     b.build()
 }
 
-/// The packages an edge (`name`, `name version` or `name version
-/// (source)`) names: the one match, or every package of that name and
-/// version when the source is needed to tell them apart.
-fn edge_targets(locked: &Locked<'_>, edge: &str) -> Vec<usize> {
+/// The package an edge (`name`, `name version` or `name version
+/// (source)`) names.
+fn edge_target(locked: &Locked<'_>, edge: &str) -> Option<usize> {
     let (name, version) = parse_edge(edge);
     let source = edge
         .split_once('(')
         .map(|(_, s)| s.trim_end_matches(')').trim());
-    let candidates = locked.by_name.get(name).map_or(&[][..], Vec::as_slice);
-    let matching: Vec<usize> = candidates
-        .iter()
-        .copied()
-        .filter(|&i| {
-            locked.packages.get(i).is_some_and(|p| {
-                version.is_none_or(|v| p.version == v)
-                    && source.is_none_or(|s| p.source.as_deref() == Some(s))
-            })
-        })
-        .collect();
-    matching.into_iter().take(1).collect()
+    let candidates = match version {
+        Some(v) => locked.by_name_version.get(&(name, v)),
+        // Cargo writes a bare name only when one package has it.
+        None => locked.by_name.get(name),
+    };
+    let candidates = candidates.map_or(&[][..], Vec::as_slice);
+    match source {
+        None => candidates.first().copied(),
+        // Same name and version from two sources: the few of them.
+        Some(s) => candidates.iter().copied().find(|&i| {
+            locked
+                .packages
+                .get(i)
+                .is_some_and(|p| p.source.as_deref() == Some(s))
+        }),
+    }
 }
 
 /// Lockfile packages that are neither own code nor direct dependencies.

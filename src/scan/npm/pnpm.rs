@@ -153,12 +153,10 @@ pub fn parse_pnpm_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
             }
             (Section::Snapshots, 4) => in_edges = edge_block(&key, value),
             (Section::Snapshots, 6) if in_edges => {
-                let e = edge(&key, value);
-                // Peer combinations repeat a package's edges.
-                if let Some(p) = snapshot.and_then(|i| packages.get_mut(i))
-                    && !p.dependencies.contains(&e)
-                {
-                    p.dependencies.push(e);
+                // Peer combinations repeat a package's edges; the graph
+                // merges duplicates.
+                if let Some(p) = snapshot.and_then(|i| packages.get_mut(i)) {
+                    p.dependencies.push(edge(&key, value));
                 }
             }
             (Section::Packages, 6) if in_edges => {
