@@ -60,6 +60,10 @@ pub fn resolve(
             (Source::Git { url, reference, .. }, _) => {
                 cache.git_licence(&c.purl.name, url, reference.as_deref())
             }
+            (Source::Registry(_), None) => Licence::Unknown(
+                "no lockfile resolves its version, so its manifest cannot be looked up in the cargo cache"
+                    .to_owned(),
+            ),
             _ => return,
         };
         (c.license, c.license_note) = licence.into_parts();
