@@ -63,7 +63,7 @@ pub const LICENSE_UNKNOWN: RuleInfo = RuleInfo {
     id: RuleId::new("PSCF-SPM-RC/license-unknown"),
     default_severity: Severity::Warning,
     summary: "the policy lists allowed licences but the input gives none (or no valid SPDX expression) for a component",
-    rationale: "A licence that cannot be read cannot be approved. For Cargo, licences come from the crate's manifest in the local cargo cache (`$CARGO_HOME/registry/src`); run `cargo fetch` first so the cache holds every crate.",
+    rationale: "A licence that cannot be read cannot be approved. For Cargo, licences come from each crate's manifest: in the repository for path crates, in the local cargo cache for registry crates (`$CARGO_HOME/registry/src`) and git dependencies (`$CARGO_HOME/git/checkouts`) — run `cargo fetch` first so the cache holds every crate. A `license-file` is matched against the common licence texts; the finding says why a licence stays unknown.",
     fix: "Fetch the dependencies so their manifests are in the cache, or set `components.licenses.unknown: allow` to accept unknown licences.",
     example: "components:\n  licenses:\n    allow: [MIT, Apache-2.0]\n    unknown: warning   # or: allow | note | error",
 };
