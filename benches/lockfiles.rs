@@ -1,5 +1,7 @@
 //! Parsing large generated JavaScript lockfiles on one core (each parser is
-//! single-threaded; files are parsed in parallel with each other).
+//! single-threaded; files are parsed in parallel with each other), then
+//! resolving them against their manifest into components and a dependency
+//! graph, and walking the inclusion path of every package.
 //!
 //! Run with `cargo bench --bench lockfiles`.
 
@@ -7,8 +9,11 @@ use std::fmt::Write;
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use pscf_lint::facts::Scope;
 use pscf_lint::location::{RelPath, SourceFile};
-use pscf_lint::scan::npm::{parse_package_lock, parse_pnpm_lock, parse_yarn_lock};
+use pscf_lint::scan::npm::{
+    parse_package_json, parse_package_lock, parse_pnpm_lock, parse_yarn_lock, resolve,
+};
 
 fn name(i: usize) -> String {
     if i.is_multiple_of(5) {
@@ -146,5 +151,175 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench);
+/// Children of package `i` in the benchmark graphs: a binary tree over all
+/// entries, plus one edge back up, so every package is reachable from the
+/// root and breadth-first search meets already-visited nodes.
+fn children(i: usize, entries: usize) -> Vec<usize> {
+    [2 * i + 1, 2 * i + 2, i / 3]
+        .into_iter()
+        .filter(|&c| c < entries && c != i)
+        .collect()
+}
+
+/// package-lock v3, hoisted: `node_modules/<name>` depends on its children.
+fn tree_package_lock(entries: usize) -> String {
+    let mut out = String::from(
+        "{\n  \"name\": \"big\",\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": { \"name\": \"big\" }",
+    );
+    for i in 0..entries {
+        let deps: Vec<String> = children(i, entries)
+            .into_iter()
+            .map(|c| format!("\"{}\": \"^1.0.0\"", name(c)))
+            .collect();
+        let _ = write!(
+            out,
+            ",\n    \"node_modules/{}\": {{ \"version\": \"1.0.0\", \"dependencies\": {{ {} }} }}",
+            name(i),
+            deps.join(", ")
+        );
+    }
+    out.push_str("\n  }\n}\n");
+    out
+}
+
+/// pnpm 9: `packages` entries and their `snapshots` edges.
+fn tree_pnpm_lock(entries: usize) -> String {
+    let mut out = String::from("lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n");
+    let _ = write!(
+        out,
+        "      {}:\n        specifier: ^1.0.0\n        version: 1.0.0\n\npackages:\n\n",
+        quoted(&name(0))
+    );
+    for i in 0..entries {
+        let _ = write!(
+            out,
+            "  {}:\n    resolution: {{integrity: sha512-x}}\n\n",
+            quoted(&format!("{}@1.0.0", name(i)))
+        );
+    }
+    out.push_str("snapshots:\n\n");
+    for i in 0..entries {
+        let _ = writeln!(
+            out,
+            "  {}:\n    dependencies:",
+            quoted(&format!("{}@1.0.0", name(i)))
+        );
+        for c in children(i, entries) {
+            let _ = writeln!(out, "      {}: 1.0.0", quoted(&name(c)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// yarn classic: each entry depends on its children by range.
+fn tree_yarn_lock(entries: usize) -> String {
+    let mut out = String::from("# yarn lockfile v1\n\n\n");
+    for i in 0..entries {
+        let _ = writeln!(
+            out,
+            "\"{}@^1.0.0\":\n  version \"1.0.0\"\n  dependencies:",
+            name(i)
+        );
+        for c in children(i, entries) {
+            let _ = writeln!(out, "    \"{}\" \"^1.0.0\"", name(c));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn graphs(c: &mut Criterion) {
+    let manifest_text = format!(
+        "{{\n  \"name\": \"big\",\n  \"private\": true,\n  \"dependencies\": {{ \"{}\": \"^1.0.0\" }}\n}}\n",
+        name(0)
+    );
+    let manifest = SourceFile::new(RelPath::new("package.json"), manifest_text);
+    let Ok(parsed_manifest) = parse_package_json(&manifest) else {
+        panic!("package.json")
+    };
+    let cases = [
+        (
+            "package-lock.json (50,000 entries)",
+            "package-lock.json",
+            tree_package_lock(50_000),
+        ),
+        (
+            "pnpm-lock.yaml (20,000 entries)",
+            "pnpm-lock.yaml",
+            tree_pnpm_lock(20_000),
+        ),
+        (
+            "yarn.lock (20,000 entries)",
+            "yarn.lock",
+            tree_yarn_lock(20_000),
+        ),
+    ];
+    for (label, file, text) in cases {
+        let lock = SourceFile::new(RelPath::new(file), text);
+        let parsed = match file {
+            "package-lock.json" => parse_package_lock(&lock),
+            "pnpm-lock.yaml" => parse_pnpm_lock(&lock),
+            _ => parse_yarn_lock(&lock),
+        };
+        let Ok(parsed) = parsed else {
+            panic!("{label}")
+        };
+        let manifest_copy = SourceFile::new(manifest.path.clone(), manifest.text.clone());
+        let sources = [manifest_copy, lock]
+            .into_iter()
+            .map(|s| (s.path.clone(), std::sync::Arc::new(s)))
+            .collect();
+        let manifests = [parsed_manifest.clone()];
+        let locks = [parsed];
+        let (_, built) = resolve(&manifests, &locks, &sources);
+        let edges: usize = built
+            .iter()
+            .flat_map(|g| &g.nodes)
+            .map(|n| n.edges.len())
+            .sum();
+        let reached: usize = built
+            .iter()
+            .map(|g| {
+                g.ids()
+                    .filter(|&id| g.inclusion_path(id, Scope::Runtime).is_some())
+                    .count()
+            })
+            .sum();
+        eprintln!("{label}: {edges} edges, {reached} packages with an inclusion path");
+        assert!(
+            reached + 1 >= locks[0].packages.len(),
+            "{label}: every package is reachable"
+        );
+        let mut group = c.benchmark_group("graphs");
+        group.sample_size(10);
+        group.bench_function(format!("resolve + graph, {label}"), |b| {
+            b.iter(|| {
+                resolve(black_box(&manifests), black_box(&locks), &sources)
+                    .1
+                    .len()
+            })
+        });
+        group.bench_function(
+            format!("resolve + graph + every inclusion path, {label}"),
+            |b| {
+                b.iter(|| {
+                    // A fresh graph each time: the breadth-first trees are cached.
+                    let (_, graphs) = resolve(&manifests, &locks, &sources);
+                    graphs
+                        .iter()
+                        .map(|g| {
+                            g.ids()
+                                .filter_map(|id| g.inclusion_path(id, Scope::Runtime))
+                                .count()
+                        })
+                        .sum::<usize>()
+                })
+            },
+        );
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench, graphs);
 criterion_main!(benches);

@@ -279,7 +279,7 @@ fn inventory(args: InventoryArgs, today: Date) -> i32 {
     let mut options = CheckOptions::new(today);
     options.config = args.config;
     options.cargo_home = cargo_home();
-    let components = match pscf_lint::components(&args.path, &options) {
+    let inventory = match pscf_lint::inventory(&args.path, &options) {
         Ok(c) => c,
         Err(CheckError::Policy(errors)) => {
             eprint!("{}", errors.render(std::io::stderr().is_terminal()));
@@ -289,10 +289,10 @@ fn inventory(args: InventoryArgs, today: Date) -> i32 {
     };
     let root = args.path.display().to_string();
     let text = match args.format {
-        InventoryFormat::Table => pscf_lint::inventory::render_table(&components),
-        InventoryFormat::Json => pscf_lint::inventory::render_json(&root, &components),
+        InventoryFormat::Table => pscf_lint::inventory::render_table(&inventory),
+        InventoryFormat::Json => pscf_lint::inventory::render_json(&root, &inventory),
         InventoryFormat::Cyclonedx => {
-            report::cyclonedx::render(&product_name(&args.path), &components)
+            report::cyclonedx::render(&product_name(&args.path), &inventory)
         }
     };
     write_out(args.output.as_deref(), &text).map_or_else(|m| fail(&m), |()| 0)

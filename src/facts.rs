@@ -44,6 +44,10 @@ pub enum Source {
     Git {
         url: String,
         reference: Option<String>,
+        /// The declaration follows a branch (`branch = "main"`, or no ref
+        /// at all), so the next update moves it; `false` for a tag or
+        /// commit, and for a lockfile's resolved commit.
+        follows_branch: bool,
     },
     /// A directory outside the project, as written in the manifest.
     Path(String),
@@ -58,10 +62,12 @@ impl fmt::Display for Source {
             Source::Git {
                 url,
                 reference: Some(r),
+                ..
             } => write!(f, "git {url}#{r}"),
             Source::Git {
                 url,
                 reference: None,
+                ..
             } => write!(f, "git {url}"),
             Source::Path(p) => write!(f, "path {p}"),
             Source::Url(u) => write!(f, "URL {u}"),
@@ -79,8 +85,12 @@ pub struct Component {
     pub scope: Scope,
     pub direct: bool,
     pub source: Source,
-    /// The licence expression as the input states it.
+    /// The licence expression as the input states it (or as detected
+    /// from a `license-file`).
     pub license: Option<String>,
+    /// Why `license` is `None`, when the scanner can say more than "the
+    /// input names none" (a `license-file` that matches no common text).
+    pub license_note: Option<String>,
     /// Manifest line for direct dependencies, lockfile entry otherwise.
     pub location: Location,
 }
@@ -101,7 +111,7 @@ impl Component {
         };
         match &mut self.source {
             Source::Registry(url) | Source::Path(url) | Source::Url(url) => mask(url),
-            Source::Git { url, reference } => {
+            Source::Git { url, reference, .. } => {
                 mask(url);
                 if let Some(r) = reference {
                     mask(r);
@@ -390,6 +400,8 @@ pub struct Facts {
     pub quality: Option<crate::scan::reports::QualityFacts>,
     /// `pscf-lint: ignore[...]` comments, in path and line order.
     pub inline_suppressions: Vec<InlineSuppression>,
+    /// One dependency graph per lockfile with edges.
+    pub graphs: crate::graph::Graphs,
     /// Text of the scanned files, for snippets in reports.
     pub sources: BTreeMap<RelPath, Arc<SourceFile>>,
     /// The context of every file that is not production code.

@@ -6,15 +6,66 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::facts::{Component, Scope};
+use crate::graph::Graphs;
+use crate::location::RelPath;
 use crate::report::json::Tool;
 
-/// One row per distinct purl: a component declared in several manifests is
-/// one entry, direct if any declaration is, with its first location.
+/// What `inventory` reports: the components and the lockfiles' graphs.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub components: Vec<Component>,
+    pub graphs: Graphs,
+}
+
+/// One row of the inventory: a component as one lockfile resolves it.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub component: Component,
+    /// The lockfile it belongs to; `None` for inputs without one.
+    pub lockfile: Option<RelPath>,
+}
+
+impl Inventory {
+    /// The lockfile whose graph lists or declares the component.
+    fn lockfile_of(&self, c: &Component) -> Option<RelPath> {
+        self.graphs
+            .locate(&c.location)
+            .map(|(g, _)| g.lockfile.clone())
+    }
+
+    /// One row per purl and lockfile: independent lockfiles (two Cargo
+    /// workspaces, two npm projects) keep their own scope and location; a
+    /// component declared by several manifests of one lockfile is one row,
+    /// direct if any declaration is, with the strongest scope.
+    pub fn rows(&self) -> Vec<Row> {
+        let keyed = self
+            .components
+            .iter()
+            .map(|c| ((c.purl.to_string(), self.lockfile_of(c)), c));
+        merge(keyed)
+            .into_iter()
+            .map(|((_, lockfile), component)| Row {
+                component,
+                lockfile,
+            })
+            .collect()
+    }
+}
+
+/// One entry per distinct purl, across lockfiles: what an SBOM lists.
 pub fn distinct(components: &[Component]) -> Vec<Component> {
-    let mut by_purl: BTreeMap<String, Component> = BTreeMap::new();
-    for c in components {
-        by_purl
-            .entry(c.purl.to_string())
+    merge(components.iter().map(|c| (c.purl.to_string(), c)))
+        .into_values()
+        .collect()
+}
+
+fn merge<'a, K: Ord>(
+    components: impl Iterator<Item = (K, &'a Component)>,
+) -> BTreeMap<K, Component> {
+    let mut merged: BTreeMap<K, Component> = BTreeMap::new();
+    for (key, c) in components {
+        merged
+            .entry(key)
             .and_modify(|seen| {
                 // Show where the product asks for it, not where a lockfile
                 // happens to list it first.
@@ -29,15 +80,17 @@ pub fn distinct(components: &[Component]) -> Vec<Component> {
             })
             .or_insert_with(|| c.clone());
     }
-    by_purl.into_values().collect()
+    merged
 }
 
-pub fn render_table(components: &[Component]) -> String {
-    let rows: Vec<[String; 6]> = distinct(components)
+pub fn render_table(inventory: &Inventory) -> String {
+    let rows: Vec<[String; 7]> = inventory
+        .rows()
         .iter()
-        .map(|c| {
+        .map(|Row { component: c, .. }| {
             [
-                c.purl.to_string(),
+                c.purl.without_version().to_string(),
+                c.purl.display_version().unwrap_or_else(|| "-".to_owned()),
                 c.scope.to_string(),
                 if c.direct { "direct" } else { "transitive" }.to_owned(),
                 c.license.clone().unwrap_or_else(|| "-".to_owned()),
@@ -47,7 +100,8 @@ pub fn render_table(components: &[Component]) -> String {
         })
         .collect();
     let header = [
-        "PURL",
+        "COMPONENT",
+        "VERSION",
         "SCOPE",
         "DEPENDENCY",
         "LICENCE",
@@ -89,6 +143,9 @@ struct JsonComponent {
     ecosystem: &'static str,
     name: String,
     version: Option<String>,
+    /// A container image's tag when `version` is its digest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tag: Option<String>,
     requirement: Option<String>,
     scope: &'static str,
     direct: bool,
@@ -97,29 +154,39 @@ struct JsonComponent {
     file: String,
     line: u32,
     column: u32,
+    /// The lockfile this entry belongs to (one entry per lockfile).
+    lockfile: Option<String>,
 }
 
-pub fn render_json(root: &str, components: &[Component]) -> String {
+pub fn render_json(root: &str, inventory: &Inventory) -> String {
     let doc = JsonInventory {
         version: 1,
         tool: Tool::THIS,
         root,
-        components: distinct(components)
+        components: inventory
+            .rows()
             .into_iter()
-            .map(|c| JsonComponent {
-                purl: c.purl.to_string(),
-                ecosystem: c.purl.ecosystem.purl_type(),
-                name: c.purl.qualified_name(),
-                version: c.purl.version.clone(),
-                requirement: c.requirement,
-                scope: c.scope.as_str(),
-                direct: c.direct,
-                license: c.license,
-                source: c.source.to_string(),
-                file: c.location.path.to_string(),
-                line: c.location.line,
-                column: c.location.column,
-            })
+            .map(
+                |Row {
+                     component: c,
+                     lockfile,
+                 }| JsonComponent {
+                    purl: c.purl.to_string(),
+                    ecosystem: c.purl.ecosystem.purl_type(),
+                    name: c.purl.qualified_name(),
+                    version: c.purl.version.clone(),
+                    tag: c.purl.tag.clone(),
+                    requirement: c.requirement,
+                    scope: c.scope.as_str(),
+                    direct: c.direct,
+                    license: c.license,
+                    source: c.source.to_string(),
+                    file: c.location.path.to_string(),
+                    line: c.location.line,
+                    column: c.location.column,
+                    lockfile: lockfile.map(|l| l.to_string()),
+                },
+            )
             .collect(),
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();

@@ -16,14 +16,17 @@ pub mod facts;
 pub mod finding;
 pub mod git;
 pub mod govern;
+pub mod graph;
 pub mod history;
 pub mod inventory;
 pub mod json;
+pub mod licence_text;
 pub mod location;
 pub mod metrics;
 pub mod policy;
 pub mod product;
 pub mod purl;
+pub mod registries;
 pub mod report;
 pub mod rules;
 pub mod scan;
@@ -90,12 +93,9 @@ pub fn today_utc() -> Date {
         .date()
 }
 
-/// Every component in the repository at `root` (the policy is read only for
-/// its `exclude` globs).
-pub fn components(
-    root: &Path,
-    options: &CheckOptions,
-) -> Result<Vec<facts::Component>, CheckError> {
+/// Every component in the repository at `root`, with the lockfiles'
+/// dependency graphs (the policy is read only for its `exclude` globs).
+pub fn inventory(root: &Path, options: &CheckOptions) -> Result<inventory::Inventory, CheckError> {
     let (policy, excludes) = prepare(root, options)?;
     let repo = Repository::of(root);
     let files = discover::discover(
@@ -107,9 +107,13 @@ pub fn components(
     // The inventory reads no file's content.
     let env = scan::Environment {
         content: context::ContextSet::EMPTY,
-        ..environment(&policy, options)
+        ..environment(root, &policy, options)
     };
-    Ok(scan::scan(&files, &env).components)
+    let facts = scan::scan(&files, &env);
+    Ok(inventory::Inventory {
+        components: facts.components,
+        graphs: facts.graphs,
+    })
 }
 
 /// Where the checked root sits in its git repository, if it is in one.
@@ -196,7 +200,7 @@ pub fn metrics(
                 options.jobs.max(1),
                 repo.tracked.as_deref(),
             );
-            let facts = scan::scan(&files, &environment(&policy, options));
+            let facts = scan::scan(&files, &environment(root, &policy, options));
             let quality = evidence::quality(root, &quality_policy, &excludes, &facts);
             metrics::quality::compute(&quality, &quality_policy)
         },
@@ -226,8 +230,9 @@ fn prepare(root: &Path, options: &CheckOptions) -> Result<(Policy, Excludes), Ch
 }
 
 /// What the scan stage needs from outside the tree and from the policy.
-fn environment(policy: &Policy, options: &CheckOptions) -> scan::Environment {
+fn environment(root: &Path, policy: &Policy, options: &CheckOptions) -> scan::Environment {
     scan::Environment {
+        root: root.to_path_buf(),
         cargo_home: options.cargo_home.clone(),
         retain: policy.retained_files(),
         configs: policy.config_files(),
@@ -264,7 +269,7 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         .map_err(|e| {
             CheckError::Usage(format!("cannot start {} worker threads: {e}", options.jobs))
         })?;
-    let env = environment(&policy, options);
+    let env = environment(root, &policy, options);
     let advisories = match policy
         .components
         .as_ref()

@@ -72,6 +72,9 @@ pub struct Purl {
     /// The `repository_url` qualifier: a registry other than the
     /// ecosystem's default (`ghcr.io` for a container image).
     pub repository_url: Option<String>,
+    /// The `tag` qualifier: a container image's tag when its version is
+    /// the digest it is pinned to (`alpine:3.22@sha256:…`).
+    pub tag: Option<String>,
     /// A path inside the package (`analyze` of `github/codeql-action`).
     pub subpath: Option<String>,
 }
@@ -88,6 +91,7 @@ impl Purl {
             name,
             version: version.map(str::to_owned),
             repository_url: None,
+            tag: None,
             subpath: None,
         }
         .normalised()
@@ -101,6 +105,25 @@ impl Purl {
     pub fn with_repository_url(mut self, url: Option<&str>) -> Self {
         self.repository_url = url.map(str::to_owned);
         self
+    }
+
+    pub fn with_tag(mut self, tag: Option<&str>) -> Self {
+        self.tag = tag.filter(|t| !t.is_empty()).map(str::to_owned);
+        self
+    }
+
+    /// The version as people write it: `3.22 @sha256:1435…` for an image
+    /// pinned by tag and digest (the digest shortened), else the version.
+    pub fn display_version(&self) -> Option<String> {
+        let version = self.version.as_deref()?;
+        Some(match (&self.tag, version.split_once(':')) {
+            (Some(tag), Some((algorithm, hex))) => {
+                let short: String = hex.chars().take(12).collect();
+                let more = if hex.chars().count() > 12 { "…" } else { "" };
+                format!("{tag} @{algorithm}:{short}{more}")
+            }
+            _ => version.to_owned(),
+        })
     }
 
     fn normalised(mut self) -> Self {
@@ -122,10 +145,11 @@ impl Purl {
         }
     }
 
-    /// The same purl without its version.
+    /// The same purl without its version (and the tag that goes with it).
     pub fn without_version(&self) -> Purl {
         Purl {
             version: None,
+            tag: None,
             ..self.clone()
         }
     }
@@ -161,8 +185,14 @@ impl fmt::Display for Purl {
         if let Some(v) = &self.version {
             write!(f, "@{}", encode(v))?;
         }
-        if let Some(url) = &self.repository_url {
-            write!(f, "?repository_url={}", encode(url))?;
+        // Qualifiers in the spec's lexical order of keys.
+        let qualifiers = [("repository_url", &self.repository_url), ("tag", &self.tag)];
+        let mut separator = '?';
+        for (key, value) in qualifiers {
+            if let Some(value) = value {
+                write!(f, "{separator}{key}={}", encode(value))?;
+                separator = '&';
+            }
         }
         if let Some(sub) = &self.subpath {
             let segments: Vec<String> = sub.split('/').map(encode).collect();
@@ -389,6 +419,25 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "pkg:docker/owner/img@1.0?repository_url=ghcr.io"
+        );
+        let pinned = Purl::new(
+            Ecosystem::Docker,
+            "library/alpine",
+            Some("sha256:14352a0bcf9f"),
+        )
+        .with_repository_url(Some("ghcr.io"))
+        .with_tag(Some("3.22"));
+        assert_eq!(
+            pinned.to_string(),
+            "pkg:docker/library/alpine@sha256:14352a0bcf9f?repository_url=ghcr.io&tag=3.22"
+        );
+        assert_eq!(
+            pinned.display_version().as_deref(),
+            Some("3.22 @sha256:14352a0bcf9f")
+        );
+        assert_eq!(
+            pinned.without_version().to_string(),
+            "pkg:docker/library/alpine?repository_url=ghcr.io"
         );
     }
 

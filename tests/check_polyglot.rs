@@ -114,3 +114,17 @@ fn exceptions_by_path_cover_inputs_without_licence_data() {
             .is_none_or(|m| !m.contains("GHSA-withdrawn"))
     }));
 }
+
+#[test]
+fn digest_pinned_images_keep_their_tag_for_version_ranges() {
+    let (_, report) = check_json("rc-images", &[]);
+    // `node:18.20-alpine@sha256:…` is a `18*` image; `node:20-…` is not.
+    assert_eq!(
+        triples(&report),
+        vec![t("PSCF-SPM-RC/deprecated-component", "Dockerfile", 1)]
+    );
+    assert_eq!(
+        findings(&report)[0]["component"],
+        "pkg:docker/library/node@sha256:1435d5d2f3ad3b7a2bc9e1b1e1f3e2a3c4b5d6e7f8091a2b3c4d5e6f708192a3?tag=18.20-alpine"
+    );
+}

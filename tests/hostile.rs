@@ -767,7 +767,11 @@ fn inline_suppressions_are_held_to_the_trusted_policy() {
     let t = Tree::new();
     t.write(
         ".github/workflows/ci.yml",
-        "on: push\npermissions: {}\njobs:\n  a:\n    runs-on: x\n    steps:\n      # pscf-lint: ignore[unpinned-action] reviewed in SEC-1\n      - uses: actions/checkout@v4\n        with: { persist-credentials: false }\n",
+        // Assembled so that this file holds no suppression comment itself.
+        format!(
+            "on: push\npermissions: {{}}\njobs:\n  a:\n    runs-on: x\n    steps:\n      # {}: ignore[unpinned-action] reviewed in SEC-1\n      - uses: actions/checkout@v4\n        with: {{ persist-credentials: false }}\n",
+            "pscf-lint"
+        ),
     );
     let plain = t.write_outside("plain.yaml", "extends: [builtin:pscf-spm]\n");
     let plain = plain.to_string_lossy().into_owned();

@@ -183,6 +183,140 @@ fn dockerfiles_and_compose() {
         "build"
     );
     assert_eq!(find(&c, "pkg:docker/library/redis@7.2-alpine")["line"], 8);
+    // `python:3.12-slim@sha256:…`: the digest is the version, the tag kept.
+    let python = find(
+        &c,
+        "pkg:docker/library/python@sha256:2be8daddbb82756f7d1f2c7ece706aadcb284bf6ab6d769ea695cc3ed6016743?tag=3.12-slim",
+    );
+    assert_eq!(python["tag"], "3.12-slim");
+    assert!(
+        table("containers").contains("3.12-slim @sha256:2be8daddbb82…  build"),
+        "{}",
+        table("containers")
+    );
+    // Near miss: a tag alone has no `tag` qualifier.
+    assert!(
+        find(&c, "pkg:docker/library/redis@7.2-alpine")
+            .get("tag")
+            .is_none()
+    );
+}
+
+#[test]
+fn independent_lockfiles_keep_their_own_scope_and_location() {
+    let c = components("cargo-monorepo");
+    let lazy: Vec<(String, String, String)> = c
+        .iter()
+        .filter(|c| c["purl"] == "pkg:cargo/lazy_static@1.5.1")
+        .map(|c| {
+            (
+                c["scope"].as_str().unwrap_or_default().to_owned(),
+                c["file"].as_str().unwrap_or_default().to_owned(),
+                c["lockfile"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    // Dev-only in one workspace, runtime in the other: two rows.
+    assert_eq!(
+        lazy,
+        [
+            (
+                "dev".into(),
+                "ws-a/Cargo.lock".into(),
+                "ws-a/Cargo.lock".into()
+            ),
+            (
+                "runtime".into(),
+                "ws-b/Cargo.lock".into(),
+                "ws-b/Cargo.lock".into()
+            ),
+        ]
+    );
+    let subscriber: Vec<_> = c
+        .iter()
+        .filter(|c| c["purl"] == "pkg:cargo/tracing-subscriber@0.3.23")
+        .map(|c| (c["scope"].clone(), c["file"].clone()))
+        .collect();
+    assert_eq!(
+        subscriber,
+        [
+            ("dev".into(), "ws-a/app/Cargo.toml".into()),
+            ("runtime".into(), "ws-b/tool/Cargo.toml".into())
+        ]
+    );
+    // Near miss: within one lockfile a crate stays one row, and members of
+    // the repository's workspaces are never components.
+    assert_eq!(
+        c.iter()
+            .filter(|c| c["purl"] == "pkg:cargo/sharded-slab@0.1.7"
+                && c["lockfile"] == "ws-a/Cargo.lock")
+            .count(),
+        1
+    );
+    assert!(
+        purls(&c)
+            .iter()
+            .all(|p| !p.contains("/shared@") && !p.contains("/lib-a@"))
+    );
+}
+
+#[test]
+fn cyclonedx_dependencies_follow_the_lockfile_graph() {
+    let r = run(&[
+        "inventory",
+        "fixtures/cargo-monorepo",
+        "--format",
+        "cyclonedx",
+    ]);
+    let bom: Value = serde_json::from_str(&r.stdout).unwrap_or_default();
+    let deps = |reference: &str| -> Vec<String> {
+        bom["dependencies"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|d| d["ref"] == reference)
+            .and_then(|d| d["dependsOn"].as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(
+        deps("pkg:cargo/tracing-subscriber@0.3.23")
+            .contains(&"pkg:cargo/sharded-slab@0.1.7".to_owned())
+    );
+    assert_eq!(
+        deps("pkg:cargo/sharded-slab@0.1.7"),
+        ["pkg:cargo/lazy_static@1.5.1"]
+    );
+    assert_eq!(deps("pkg:cargo/lazy_static@1.5.1"), Vec::<String>::new());
+    // The SBOM lists each purl once, whatever the number of lockfiles.
+    let refs = bom["components"].as_array().map_or(0, Vec::len);
+    assert_eq!(refs, 21);
+}
+
+#[test]
+fn a_dist_tag_in_a_template_is_not_a_workspace_link() {
+    let c = components("js-template");
+    // `"@mono/core": "latest"` in a template outside the workspaces is
+    // fetched from the registry; `^1.0.0` in a workspace member is linked.
+    assert_eq!(purls(&c), ["pkg:npm/%40mono/core"]);
+    assert_eq!(
+        find(&c, "pkg:npm/%40mono/core")["file"],
+        "packages/create/templates/basic/package.json"
+    );
+    let (_, report) = common::check_json("js-template", &[]);
+    assert_eq!(
+        common::triples(&report)
+            .into_iter()
+            .filter(|(r, _, _)| r.starts_with("PSCF-SPM-MAR"))
+            .collect::<Vec<_>>(),
+        [common::t(
+            "PSCF-SPM-MAR/unbounded-version-range",
+            "packages/create/templates/basic/package.json",
+            5
+        )]
+    );
 }
 
 struct LocalSchemas;
@@ -224,6 +358,7 @@ fn cyclonedx_validates_against_the_official_1_5_schema() {
         "actions",
         "containers",
         "cargo-violations",
+        "cargo-monorepo",
     ] {
         let r = run(&[
             "inventory",

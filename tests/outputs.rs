@@ -57,7 +57,12 @@ fn sarif_validates_against_the_official_2_1_0_schema() {
     let schema: serde_json::Value =
         serde_json::from_str(&read("tests/schemas/sarif-schema-2.1.0.json")).unwrap_or_default();
     let validator = jsonschema::validator_for(&schema).unwrap_or_else(|e| panic!("schema: {e}"));
-    for fixture in ["cargo-violations", "cargo-clean", "cargo-broken"] {
+    for fixture in [
+        "cargo-violations",
+        "cargo-clean",
+        "cargo-broken",
+        "cargo-monorepo",
+    ] {
         let r = run(&["check", &format!("fixtures/{fixture}"), "--format", "sarif"]);
         let sarif: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
         let errors: Vec<String> = validator

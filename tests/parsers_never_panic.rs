@@ -48,6 +48,14 @@ fn structured() -> impl Strategy<Value = String> {
         Just("requests[a]>=1 ; python_version>'3' --hash=x \\\n  # via -r r.in\n-e git+https://h/r.git@v1#egg=n\n".to_owned()),
         Just("[project]\ndependencies = [\"a>=1\"]\n[tool.poetry.dependencies]\nb = {git = \"x\"}\n".to_owned()),
         Just("é✓\u{0}\r\n".to_owned()),
+        Just("snapshots:\n  a@1.0.0(b@2):\n    dependencies:\n      b: 2.0.0(c@1)\n      a: 1.0.0\n    optionalDependencies:\n      c: link:../c\n".to_owned()),
+        Just("packages:\n  /a@1.0.0:\n    dependencies:\n      a: 1.0.0\n".to_owned()),
+        Just("a@^1:\n  version \"1.0.0\"\n  dependencies:\n    a \"^1\"\n    \"@s/b\": \"npm:^2\"\n".to_owned()),
+        Just("{\"packages\": {\"node_modules/a\": {\"version\": \"1\", \"dependencies\": {\"a\": \"1\", \"b\": \"2\"}}, \"packages/x\": {\"dependencies\": {\"a\": \"*\"}}}}".to_owned()),
+        Just("[[package]]\nname = \"a\"\nversion = \"1\"\ndependencies = [{ name = \"a\" }, { name = \"b\" }]\n[package.optional-dependencies]\nx = [{ name = \"b\" }]\n".to_owned()),
+        Just("[package.dependencies]\na = \"*\"\nb = { version = \"1\", optional = true }\n".to_owned()),
+        Just("[package]\nlicense.workspace = true\nlicense-file = \"../LICENSE\"\n[workspace.package]\nlicense = \"MIT\"\n".to_owned()),
+        Just("dependencies = [\"a\", \"a 1.0.0\", \"b 1 (git+x#y)\"]\nsource = \"git+https://h/r?branch=main#abc\"\n".to_owned()),
         "[ -~]{0,20}\n",
     ];
     prop::collection::vec(atoms, 0..30).prop_map(|parts| parts.concat())
@@ -439,5 +447,63 @@ proptest! {
             prop_assert!(no_hidden(&rendered), "{rendered:?}");
             prop_assert!(!rendered.contains("hunter2hunter2"));
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Resolving hostile lockfiles into graphs, and walking every node's
+    /// inclusion path, never panics; paths end at the node asked about.
+    #[test]
+    fn graphs_from_hostile_lockfiles_are_walkable(manifest in structured(), lock in structured()) {
+        use pscf_lint::facts::Scope;
+        use pscf_lint::graph::DependencyGraph;
+        use std::collections::BTreeMap;
+        use std::sync::Arc;
+        let mut graphs: Vec<DependencyGraph> = Vec::new();
+        let sources = |pairs: &[(&str, &str)]| -> BTreeMap<RelPath, Arc<SourceFile>> {
+            pairs.iter().map(|(n, t)| (RelPath::new(n), Arc::new(source(n, t.as_bytes())))).collect()
+        };
+        let js = sources(&[("package.json", &manifest), ("package-lock.json", &lock), ("pnpm-lock.yaml", &lock), ("yarn.lock", &lock)]);
+        let manifests: Vec<_> = npm::parse_package_json(&js[&RelPath::new("package.json")]).into_iter().collect();
+        for name in ["package-lock.json", "pnpm-lock.yaml", "yarn.lock"] {
+            let parsed = match name {
+                "package-lock.json" => npm::parse_package_lock(&js[&RelPath::new(name)]),
+                "pnpm-lock.yaml" => npm::parse_pnpm_lock(&js[&RelPath::new(name)]),
+                _ => npm::parse_yarn_lock(&js[&RelPath::new(name)]),
+            };
+            let locks: Vec<_> = parsed.into_iter().collect();
+            graphs.extend(npm::resolve(&manifests, &locks, &js).1);
+        }
+        let py = sources(&[("pyproject.toml", &manifest), ("poetry.lock", &lock)]);
+        let manifests: Vec<_> = python::parse_pyproject(&py[&RelPath::new("pyproject.toml")]).into_iter().collect();
+        let locks: Vec<_> = python::parse_poetry_lock(&py[&RelPath::new("poetry.lock")]).into_iter().collect();
+        graphs.extend(python::resolve(&manifests, &locks, &py).1);
+        let rs = sources(&[("Cargo.toml", &manifest), ("Cargo.lock", &lock)]);
+        let manifests: Vec<_> = parse_manifest(&rs[&RelPath::new("Cargo.toml")]).into_iter().collect();
+        let locks: Vec<_> = parse_lockfile(&rs[&RelPath::new("Cargo.lock")]).into_iter().collect();
+        let env = pscf_lint::scan::Environment { root: std::env::temp_dir().join("pscf-lint-no-such-root"), ..Default::default() };
+        graphs.extend(pscf_lint::scan::cargo::resolve(&manifests, &locks, &rs, &env).graphs);
+        for g in &graphs {
+            let _ = g.reach_scopes();
+            for id in g.ids() {
+                for scope in [Scope::Runtime, Scope::Dev] {
+                    if let Some(path) = g.inclusion_path(id, scope) {
+                        prop_assert_eq!(path.nodes.last(), Some(&id));
+                        prop_assert!(g.node(path.root).is_some_and(|n| n.own));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn licence_detection_never_panics(text in "\\PC{0,400}") {
+        let score = match pscf_lint::licence_text::detect(&text) {
+            pscf_lint::licence_text::Detection::Match { score, .. }
+            | pscf_lint::licence_text::Detection::NoMatch { score, .. } => score,
+        };
+        prop_assert!((0.0..=1.0).contains(&score));
     }
 }

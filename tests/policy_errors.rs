@@ -92,6 +92,18 @@ fn bad_spdx_id_with_suggestion() {
 }
 
 #[test]
+fn spdx_exceptions_are_accepted_and_checked() {
+    // `Apache-2.0 WITH LLVM-exception` is a valid entry; a misspelt
+    // exception is the only error.
+    assert_error(
+        "bad-spdx-exception.yaml",
+        "bad-spdx-exception.yaml:6:9",
+        "`LLVM-exceptoin` is not an SPDX licence exception id",
+        "exceptions-index.html",
+    );
+}
+
+#[test]
 fn bad_glob() {
     assert_error(
         "bad-glob.yaml",

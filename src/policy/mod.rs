@@ -118,8 +118,9 @@ pub struct Banned {
 
 #[derive(Debug)]
 pub struct LicensePolicy {
-    /// SPDX ids (validated).
-    pub allow: Vec<String>,
+    /// Allowed licences, each an SPDX id or `LicenseRef-…`, optionally
+    /// `WITH` an exception (validated).
+    pub allow: Vec<AllowedLicense>,
     /// `None`: the rule's own severity.
     pub unknown: Option<UnknownLicense>,
 }
@@ -131,6 +132,31 @@ pub struct SourcePolicy {
     pub url: Permission,
     /// `None`: any registry.
     pub registries: Option<Vec<String>>,
+}
+
+/// One entry of `licenses.allow`: a licence, or a licence with one
+/// exception. As in cargo-deny (and SPDX matching), `Apache-2.0` does not
+/// allow `Apache-2.0 WITH LLVM-exception`: the exception is allowed only
+/// where the policy names it with its licence.
+#[derive(Debug, Clone)]
+pub struct AllowedLicense(spdx::Licensee);
+
+impl AllowedLicense {
+    pub fn new(licensee: spdx::Licensee) -> Self {
+        AllowedLicense(licensee)
+    }
+
+    /// Whether this entry satisfies one requirement of an expression
+    /// (`GPL-2.0+` is satisfied by `GPL-3.0`; an exception must match).
+    pub fn satisfies(&self, requirement: &spdx::LicenseReq) -> bool {
+        self.0.satisfies(requirement)
+    }
+}
+
+impl std::fmt::Display for AllowedLicense {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
 }
 
 impl Default for SourcePolicy {

@@ -11,9 +11,9 @@ use jiff::civil::Date;
 
 use super::raw::{self, PolicyFile};
 use super::{
-    Allowance, Assertion, Banned, Declared, Deprecated, Evidence, Exception, InlineSuppressions,
-    PathSegment, PathTest, PolicyError, Recommended, Requirement, RuleOverride, RuleSelector,
-    Service, UnknownLicense, WeakeningKind,
+    Allowance, AllowedLicense, Assertion, Banned, Declared, Deprecated, Evidence, Exception,
+    InlineSuppressions, PathSegment, PathTest, PolicyError, Recommended, Requirement, RuleOverride,
+    RuleSelector, Service, UnknownLicense, WeakeningKind,
 };
 use crate::context::PathContext;
 use crate::finding::{Capability, FailOn, RuleId};
@@ -62,7 +62,7 @@ pub struct ComponentsLayer {
     pub recommended: Vec<Recommended>,
     pub deprecated: Vec<Deprecated>,
     pub banned: Vec<Banned>,
-    pub license_allow: Option<Vec<String>>,
+    pub license_allow: Option<Vec<AllowedLicense>>,
     pub license_unknown: Option<UnknownLicense>,
     pub git: Option<raw::Permission>,
     pub path: Option<raw::Permission>,
@@ -395,24 +395,38 @@ impl Validator<'_> {
         None
     }
 
-    fn license_id(&mut self, id: &Spanned<String>) -> Option<String> {
+    /// An allowed licence: `MIT`, `LicenseRef-…`, or `Apache-2.0 WITH
+    /// LLVM-exception` (deprecated ids such as `GPL-2.0` are still accepted,
+    /// because crates still declare them).
+    fn license_id(&mut self, id: &Spanned<String>) -> Option<AllowedLicense> {
         let text = id.value.trim();
-        if let Some(known) = spdx::license_id(text) {
-            return Some(known.name.to_owned());
+        let mode = spdx::ParseMode {
+            allow_deprecated: true,
+            ..spdx::ParseMode::STRICT
+        };
+        if let Ok(licensee) = spdx::Licensee::parse_mode(text, mode) {
+            return Some(AllowedLicense::new(licensee));
         }
-        if text.starts_with("LicenseRef-") {
-            return Some(text.to_owned());
-        }
-        let hint = spdx::imprecise_license_id(text)
-            .map(|(known, _)| format!("did you mean `{}`?", known.name))
-            .unwrap_or_else(|| {
-                "use an id from https://spdx.org/licenses/ or `LicenseRef-...`".to_owned()
-            });
-        self.error(
-            id,
-            format!("`{text}` is not an SPDX licence id"),
-            Some(&hint),
-        );
+        let (licence, exception) = match text.split_once(" WITH ") {
+            Some((l, e)) => (l.trim(), Some(e.trim())),
+            None => (text, None),
+        };
+        let licence_ok = spdx::license_id(licence).is_some() || licence.starts_with("LicenseRef-");
+        let (message, hint) = match exception {
+            Some(e) if licence_ok => (
+                format!("`{e}` is not an SPDX licence exception id"),
+                "use an exception from https://spdx.org/licenses/exceptions-index.html or `AdditionRef-...`".to_owned(),
+            ),
+            _ => (
+                format!("`{licence}` is not an SPDX licence id"),
+                spdx::imprecise_license_id(licence)
+                    .map(|(known, _)| format!("did you mean `{}`?", known.name))
+                    .unwrap_or_else(|| {
+                        "use an id from https://spdx.org/licenses/ or `LicenseRef-...`, optionally `WITH` an exception".to_owned()
+                    }),
+            ),
+        };
+        self.error(id, message, Some(&hint));
         None
     }
 

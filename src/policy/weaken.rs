@@ -374,7 +374,9 @@ fn components(policy: &Policy, layer: &Layer, push: &mut Push<'_>) {
         );
     }
     if let (Some(added), Some(before)) = (&c.license_allow, old.and_then(|o| o.licenses.as_ref()))
-        && added.iter().any(|id| !before.allow.contains(id))
+        && added
+            .iter()
+            .any(|id| !before.allow.iter().any(|b| b.to_string() == id.to_string()))
     {
         push(
             Entry::LicenseAllow,

@@ -1,12 +1,16 @@
 //! CycloneDX 1.5 JSON SBOM of the inventory: components with purls,
 //! licences and scopes, and the dependency graph the inputs give (the
-//! product depends on its direct components). No timestamp or random
-//! serial number, so the same tree gives the same bytes.
+//! product depends on its direct components; each component on what its
+//! lockfiles' graphs say it depends on). No timestamp or random serial
+//! number, so the same tree gives the same bytes.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::facts::Component;
-use crate::inventory::{cyclonedx_scope, distinct};
+use crate::graph::Graphs;
+use crate::inventory::{Inventory, cyclonedx_scope, distinct};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -138,8 +142,34 @@ fn component(c: &Component) -> BomComponent {
     }
 }
 
-pub fn render(product: &str, components: &[Component]) -> String {
-    let components = distinct(components);
+/// `dependsOn` of every component, from every lockfile's edges between
+/// third-party packages, limited to components the SBOM lists.
+fn depends_on(graphs: &Graphs, listed: &BTreeSet<String>) -> BTreeMap<String, BTreeSet<String>> {
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for graph in graphs.all() {
+        for node in graph.nodes.iter().filter(|n| !n.own) {
+            let from = node.purl.to_string();
+            if !listed.contains(&from) {
+                continue;
+            }
+            let targets = node
+                .edges
+                .iter()
+                .filter_map(|e| graph.node(e.to))
+                .filter(|t| !t.own)
+                .map(|t| t.purl.to_string())
+                .filter(|t| listed.contains(t) && *t != from)
+                .collect::<Vec<_>>();
+            edges.entry(from).or_default().extend(targets);
+        }
+    }
+    edges
+}
+
+pub fn render(product: &str, inventory: &Inventory) -> String {
+    let components = distinct(&inventory.components);
+    let listed: BTreeSet<String> = components.iter().map(|c| c.purl.to_string()).collect();
+    let mut graph = depends_on(&inventory.graphs, &listed);
     let direct: Vec<String> = components
         .iter()
         .filter(|c| c.direct)
@@ -164,10 +194,22 @@ pub fn render(product: &str, components: &[Component]) -> String {
             },
         },
         components: components.iter().map(component).collect(),
-        dependencies: vec![Dependency {
+        dependencies: std::iter::once(Dependency {
             reference: ROOT_REF.to_owned(),
             depends_on: direct,
-        }],
+        })
+        .chain(components.iter().map(|c| {
+            let reference = c.purl.to_string();
+            let depends_on = graph
+                .remove(&reference)
+                .map(|d| d.into_iter().collect())
+                .unwrap_or_default();
+            Dependency {
+                reference,
+                depends_on,
+            }
+        }))
+        .collect(),
     };
     let mut out = serde_json::to_string_pretty(&bom).unwrap_or_default();
     out.push('\n');

@@ -71,6 +71,22 @@ struct JsonFinding<'a> {
     context: Option<&'static str>,
     /// How sure the rule is (`high`, `medium`, `low`); `null`: the rule's usual precision.
     confidence: Option<&'static str>,
+    /// How a transitive component is reached: purls, the project's own
+    /// package first, the component last.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    path: &'a [String],
+    /// Further places that explain the finding (the manifest line of the
+    /// direct dependency a transitive component comes in through).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    file: String,
+    line: u32,
+    column: u32,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -92,11 +108,7 @@ fn finding<'a>(report: &Report, f: &'a Finding) -> JsonFinding<'a> {
         severity: f.severity.as_str(),
         message: &f.message,
         // JSON escapes control characters itself; the path stays exact.
-        file: if report.external.contains(&f.location.path) {
-            f.location.path.as_str().to_owned()
-        } else {
-            format!("{}{}", report.prefix, f.location.path)
-        },
+        file: repo_path(report, &f.location.path),
         line: f.location.line,
         column: f.location.column,
         end_line: f.location.end_line,
@@ -110,6 +122,27 @@ fn finding<'a>(report: &Report, f: &'a Finding) -> JsonFinding<'a> {
         }),
         context: f.context.map(|c| c.as_str()),
         confidence: f.confidence.map(|c| c.as_str()),
+        path: &f.dependency_path,
+        related: f
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                file: repo_path(report, &r.location.path),
+                line: r.location.line,
+                column: r.location.column,
+                message: &r.message,
+            })
+            .collect(),
+    }
+}
+
+/// A path from the repository's top (JSON escapes control characters
+/// itself, so the path stays exact).
+fn repo_path(report: &Report, path: &crate::location::RelPath) -> String {
+    if report.external.contains(path) {
+        path.as_str().to_owned()
+    } else {
+        format!("{}{}", report.prefix, path)
     }
 }
 

@@ -93,6 +93,10 @@ struct SarifResult<'a> {
     suppressions: Vec<Suppression>,
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<ResultProperties>,
+    /// The manifest line of the direct dependency a transitive component
+    /// comes in through (and any other place that explains the result).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<RelatedLocation>,
 }
 
 /// `context`: production, test, fixture, vendored, generated or minified;
@@ -104,6 +108,14 @@ struct ResultProperties {
     context: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     precision: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RelatedLocation {
+    id: usize,
+    physical_location: PhysicalLocation,
+    message: Text,
 }
 
 #[derive(Serialize)]
@@ -242,6 +254,28 @@ fn rule(info: &'static RuleInfo) -> Rule<'static> {
     }
 }
 
+/// A location as SARIF gives it: from the repository's top (paths outside
+/// the tree, such as a trusted policy, as they are).
+fn physical(report: &Report, loc: &crate::location::Location) -> PhysicalLocation {
+    let path = if report.external.contains(&loc.path) {
+        loc.path.as_str().to_owned()
+    } else {
+        format!("{}{}", report.prefix, loc.path)
+    };
+    PhysicalLocation {
+        artifact_location: ArtifactLocation {
+            uri: uri(&path),
+            uri_base_id: "%SRCROOT%",
+        },
+        region: Region {
+            start_line: loc.line,
+            start_column: loc.column,
+            end_line: loc.end_line,
+            end_column: loc.end_column,
+        },
+    }
+}
+
 fn result<'a>(report: &Report, f: &'a Finding, rule_index: usize) -> SarifResult<'a> {
     let loc = &f.location;
     let mut text = f.message.clone();
@@ -254,23 +288,20 @@ fn result<'a>(report: &Report, f: &'a Finding, rule_index: usize) -> SarifResult
         level: level(f.severity),
         message: Text { text },
         locations: [Location {
-            physical_location: PhysicalLocation {
-                artifact_location: ArtifactLocation {
-                    uri: uri(&if report.external.contains(&loc.path) {
-                        loc.path.as_str().to_owned()
-                    } else {
-                        format!("{}{}", report.prefix, loc.path)
-                    }),
-                    uri_base_id: "%SRCROOT%",
-                },
-                region: Region {
-                    start_line: loc.line,
-                    start_column: loc.column,
-                    end_line: loc.end_line,
-                    end_column: loc.end_column,
-                },
-            },
+            physical_location: physical(report, loc),
         }],
+        related_locations: f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, r)| RelatedLocation {
+                id,
+                physical_location: physical(report, &r.location),
+                message: Text {
+                    text: r.message.clone(),
+                },
+            })
+            .collect(),
         partial_fingerprints: BTreeMap::from([("pscfLint/v1", f.fingerprint())]),
         suppressions: f
             .suppression

@@ -559,6 +559,7 @@ fn component(uses: &facts::Spanned) -> Option<Component> {
             direct: true,
             source: image.source(),
             license: None,
+            license_note: None,
             location,
         });
     }
@@ -580,6 +581,7 @@ fn component(uses: &facts::Spanned) -> Option<Component> {
         direct: true,
         source: Source::Registry("github.com".to_owned()),
         license: None,
+        license_note: None,
         location,
     })
 }

@@ -74,9 +74,13 @@ impl ImageRef {
     }
 
     pub fn purl(&self) -> Purl {
+        // Pinned by digest, the digest is the version; a tag written with
+        // it is kept as the `tag` qualifier.
         let version = self.digest.as_deref().or(self.tag.as_deref());
+        let tag = self.digest.as_ref().and(self.tag.as_deref());
         Purl::new(Ecosystem::Docker, &self.repository, version)
             .with_repository_url(self.registry.as_deref())
+            .with_tag(tag)
     }
 
     pub fn source(&self) -> Source {
@@ -316,6 +320,7 @@ pub fn parse_dockerfile(source: &SourceFile) -> Result<ParsedDockerfile, FilePro
                 direct: true,
                 source: reference.source(),
                 license: None,
+                license_note: None,
                 location: image.location.clone(),
             })
         })
@@ -415,6 +420,7 @@ pub fn resolve_compose(
                 direct: true,
                 source: reference.source(),
                 license: None,
+                license_note: None,
                 location: file.location(span.clone()),
             });
         }
@@ -443,7 +449,11 @@ mod tests {
         );
         assert_eq!(
             p("ghcr.io/o/app:1@sha256:abc").as_deref(),
-            Some("pkg:docker/o/app@sha256:abc?repository_url=ghcr.io")
+            Some("pkg:docker/o/app@sha256:abc?repository_url=ghcr.io&tag=1")
+        );
+        assert_eq!(
+            p("python@sha256:abc").as_deref(),
+            Some("pkg:docker/library/python@sha256:abc")
         );
         assert_eq!(
             p("localhost:5000/app:dev").as_deref(),

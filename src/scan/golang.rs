@@ -169,6 +169,7 @@ fn component(source: &SourceFile, r: Require, replaces: &[Replace]) -> Component
         direct: !r.indirect,
         source: source_kind,
         license: None,
+        license_note: None,
         location: source.location(r.span),
     }
 }

@@ -75,6 +75,9 @@ struct Documents {
 /// Where the ecosystem resolvers find what they need outside the tree.
 #[derive(Clone, Debug, Default)]
 pub struct Environment {
+    /// The scanned root, for files a manifest names that no scanner keeps
+    /// (a Cargo `license-file`); reads never leave it.
+    pub root: std::path::PathBuf,
     /// Cargo's home (`$CARGO_HOME`, else `~/.cargo`), for licences of
     /// registry crates already in the local cache. Read as files only.
     pub cargo_home: Option<std::path::PathBuf>,
@@ -193,25 +196,19 @@ pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
             sources.insert(source.path.clone(), source);
         }
     }
-    facts.components.extend(cargo::resolve(
-        &docs.cargo_manifests,
-        &docs.cargo_locks,
-        &sources,
-        env,
-    ));
+    let cargo = cargo::resolve(&docs.cargo_manifests, &docs.cargo_locks, &sources, env);
+    facts.components.extend(cargo.components);
+    let mut graphs = cargo.graphs;
     facts.components.extend(docker::resolve_compose(
         &docs.composes,
         &docs.dotenvs,
         &sources,
     ));
-    facts
-        .components
-        .extend(npm::resolve(&docs.package_jsons, &docs.npm_locks, &sources));
-    facts.components.extend(python::resolve(
-        &docs.python_manifests,
-        &docs.python_locks,
-        &sources,
-    ));
+    let (npm, npm_graphs) = npm::resolve(&docs.package_jsons, &docs.npm_locks, &sources);
+    facts.components.extend(npm);
+    let (python, python_graphs) =
+        python::resolve(&docs.python_manifests, &docs.python_locks, &sources);
+    facts.components.extend(python);
     // A lockfile that is there but could not be read or parsed is reported
     // as such (an error), not as missing.
     let broken_locks: Vec<&str> = facts
@@ -236,6 +233,9 @@ pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
         component.mask_credentials();
     }
     facts.sources = sources;
+    graphs.extend(npm_graphs);
+    graphs.extend(python_graphs);
+    facts.graphs = crate::graph::Graphs::new(graphs);
     facts.sorted()
 }
 

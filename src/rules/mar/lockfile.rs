@@ -46,31 +46,10 @@ pub(super) fn check(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn unbounded_ranges(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for c in ctx.facts.components.iter().filter(|c| c.direct) {
-        let Some(requirement) = &c.requirement else {
+        let Some(message) = unbounded(c) else {
             continue;
         };
-        // What the manifest says decides (an npm `github:o/r` follows a
-        // branch even when the lockfile pinned a commit); a git, URL or path
-        // source with no version text is bounded by its tag, commit or file.
-        let why = match (&c.source, requirement.is_empty()) {
-            (
-                crate::facts::Source::Git {
-                    reference: None, ..
-                },
-                _,
-            ) => Some("follows a git branch"),
-            (crate::facts::Source::Registry(_), _) | (_, false) => {
-                crate::version::unbounded(c.ecosystem(), requirement)
-            }
-            _ => None,
-        };
-        let Some(why) = why else { continue };
         let name = c.purl.without_version();
-        let message = if requirement.is_empty() {
-            format!("`{name}` names no version, so any release is accepted")
-        } else {
-            format!("`{name}` requires `{requirement}`, which {why}")
-        };
         out.extend(check_finding(
             ctx,
             &UNBOUNDED_VERSION_RANGE,
@@ -80,4 +59,33 @@ fn unbounded_ranges(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             "bound the range above (e.g. `^1.4`, `>=2.31,<3`) or pin a tag/commit".to_owned(),
         ));
     }
+}
+
+/// Why a direct dependency accepts any future release, if it does. What
+/// the manifest says decides (an npm `github:o/r` follows a branch even
+/// when the lockfile pinned a commit; so does a Cargo `branch = "main"`);
+/// a URL or path source with no version text is bounded by its file.
+fn unbounded(c: &crate::facts::Component) -> Option<String> {
+    let name = c.purl.without_version();
+    if let crate::facts::Source::Git {
+        follows_branch: true,
+        ..
+    } = c.source
+    {
+        return Some(format!(
+            "`{name}` follows a git branch, so every new commit on it is accepted"
+        ));
+    }
+    let requirement = c.requirement.as_deref()?;
+    let why = match (&c.source, requirement.is_empty()) {
+        (crate::facts::Source::Registry(_), _) | (_, false) => {
+            crate::version::unbounded(c.ecosystem(), requirement)?
+        }
+        _ => return None,
+    };
+    Some(if requirement.is_empty() {
+        format!("`{name}` names no version, so any release is accepted")
+    } else {
+        format!("`{name}` requires `{requirement}`, which {why}")
+    })
 }

@@ -19,6 +19,48 @@ pub enum DepKind {
     Build,
 }
 
+/// Which revision of a git dependency the manifest asks for. Cargo
+/// accepts one of `rev`, `tag` and `branch`; none means the default branch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GitRef {
+    DefaultBranch,
+    Branch(String),
+    Tag(String),
+    Rev(String),
+}
+
+impl GitRef {
+    /// The name written in the manifest, if any.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            GitRef::DefaultBranch => None,
+            GitRef::Branch(n) | GitRef::Tag(n) | GitRef::Rev(n) => Some(n),
+        }
+    }
+
+    /// A branch moves: the next `cargo update` builds other code.
+    pub fn follows_branch(&self) -> bool {
+        matches!(self, GitRef::DefaultBranch | GitRef::Branch(_))
+    }
+}
+
+/// A `[package]` field that may be inherited: `license = "MIT"` or
+/// `license.workspace = true`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Inheritable<T> {
+    Value(T),
+    FromWorkspace,
+}
+
+/// What a package says about its licence.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LicenceDecl {
+    /// `license`: an SPDX expression.
+    pub expression: Option<Inheritable<String>>,
+    /// `license-file`: a path relative to the manifest.
+    pub file: Option<Inheritable<String>>,
+}
+
 /// Where a declaration says the dependency comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DepSource {
@@ -26,7 +68,7 @@ pub enum DepSource {
     Registry(Option<String>),
     Git {
         url: String,
-        reference: Option<String>,
+        reference: GitRef,
     },
     Path(String),
     /// `{ workspace = true }`: the real declaration is in the workspace root.
@@ -54,12 +96,15 @@ pub struct WorkspaceDecl {
     pub members: Vec<String>,
     pub exclude: Vec<String>,
     pub dependencies: Vec<Dependency>,
+    /// `[workspace.package]` licence fields members may inherit.
+    pub package_licence: LicenceDecl,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Manifest {
     pub path: RelPath,
     pub package: Option<String>,
+    pub licence: LicenceDecl,
     /// `[[bin]]` targets declared in the manifest.
     pub declares_bin: bool,
     pub workspace: Option<WorkspaceDecl>,
@@ -102,15 +147,62 @@ struct RawDepTables {
 }
 
 #[derive(Deserialize)]
-struct RawPackage {
-    name: Option<String>,
+#[serde(rename_all = "kebab-case")]
+pub(super) struct RawPackage {
+    pub name: Option<String>,
+    license: Option<RawInheritable>,
+    license_file: Option<RawInheritable>,
+}
+
+impl RawPackage {
+    pub(super) fn licence(&self) -> LicenceDecl {
+        LicenceDecl {
+            expression: self.license.as_ref().and_then(RawInheritable::get),
+            file: self.license_file.as_ref().and_then(RawInheritable::get),
+        }
+    }
 }
 
 #[derive(Deserialize)]
-struct RawWorkspace {
+#[serde(untagged)]
+enum RawInheritable {
+    Value(String),
+    Workspace { workspace: bool },
+}
+
+impl RawInheritable {
+    fn get(&self) -> Option<Inheritable<String>> {
+        match self {
+            RawInheritable::Value(v) => Some(Inheritable::Value(v.clone())),
+            RawInheritable::Workspace { workspace: true } => Some(Inheritable::FromWorkspace),
+            RawInheritable::Workspace { workspace: false } => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawWorkspace {
     members: Option<Vec<String>>,
     exclude: Option<Vec<String>>,
     dependencies: Option<DepTable>,
+    pub package: Option<RawWorkspacePackage>,
+}
+
+/// `[workspace.package]`: only the licence fields are read.
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(super) struct RawWorkspacePackage {
+    license: Option<String>,
+    license_file: Option<String>,
+}
+
+impl RawWorkspacePackage {
+    pub(super) fn licence(&self) -> LicenceDecl {
+        LicenceDecl {
+            expression: self.license.clone().map(Inheritable::Value),
+            file: self.license_file.clone().map(Inheritable::Value),
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -169,11 +261,21 @@ pub fn parse_manifest(source: &SourceFile) -> Result<Manifest, FileProblem> {
             members: ws.members.unwrap_or_default(),
             exclude: ws.exclude.unwrap_or_default(),
             dependencies: deps,
+            package_licence: ws
+                .package
+                .as_ref()
+                .map(RawWorkspacePackage::licence)
+                .unwrap_or_default(),
         }
     });
     dependencies.sort_by_key(|d| d.span.start);
     Ok(Manifest {
         path: source.path.clone(),
+        licence: raw
+            .package
+            .as_ref()
+            .map(RawPackage::licence)
+            .unwrap_or_default(),
         package: raw.package.and_then(|p| p.name),
         declares_bin: raw.bin.is_some_and(|b| !b.is_empty()),
         workspace,
@@ -231,11 +333,12 @@ fn detail_source(d: &RawDetail) -> DepSource {
     if d.workspace {
         DepSource::Workspace
     } else if let Some(url) = &d.git {
-        let reference = d
-            .rev
-            .clone()
-            .or_else(|| d.tag.clone())
-            .or_else(|| d.branch.clone());
+        let reference = match (&d.rev, &d.tag, &d.branch) {
+            (Some(rev), _, _) => GitRef::Rev(rev.clone()),
+            (None, Some(tag), _) => GitRef::Tag(tag.clone()),
+            (None, None, Some(branch)) => GitRef::Branch(branch.clone()),
+            (None, None, None) => GitRef::DefaultBranch,
+        };
         DepSource::Git {
             url: url.clone(),
             reference,
@@ -288,7 +391,7 @@ mod tests {
             m.dependencies[3].source,
             DepSource::Git {
                 url: "https://example.com/winres".into(),
-                reference: Some("v1".into())
+                reference: GitRef::Tag("v1".into())
             }
         );
     }

@@ -3,14 +3,20 @@
 //! Parsing is per file ([`manifest`], [`lockfile`]); [`resolve`] then joins
 //! the files of each workspace into components. Nothing here runs cargo.
 
+mod cache;
+mod licence;
+mod local;
 mod lockfile;
 mod manifest;
-mod registry_cache;
 mod resolve;
+mod workspace;
 
 pub use lockfile::{LockPackage, Lockfile, parse_lockfile};
-pub use manifest::{DepKind, DepSource, Dependency, Manifest, WorkspaceDecl, parse_manifest};
-pub use resolve::{missing_lockfiles, resolve};
+pub use manifest::{
+    DepKind, DepSource, Dependency, GitRef, Inheritable, LicenceDecl, Manifest, WorkspaceDecl,
+    parse_manifest,
+};
+pub use resolve::{Resolved, missing_lockfiles, resolve};
 
 /// The registry name used for crates.io, whichever index URL names it.
 pub const CRATES_IO: &str = "crates.io";

@@ -1,48 +1,74 @@
-//! Joins manifests and lockfiles into components, one workspace at a time.
+//! Joins manifests and lockfiles into components and dependency graphs,
+//! one workspace at a time.
 //!
-//! - Workspace members (and path dependencies inside the workspace, which
-//!   cargo makes members too) are the product's own code, not components.
+//! - Members of any declared workspace in the repository (and path
+//!   dependencies inside the workspace, which cargo makes members too) are
+//!   the product's own code, not components.
 //! - Each dependency declared by a member is a direct component located at
 //!   its manifest entry, with the version the lockfile resolved it to.
 //! - Every other lockfile package is transitive, located at its lockfile
 //!   entry, with the strongest scope of the direct dependencies reaching it.
+//! - The lockfile's packages and edges are the workspace's dependency graph;
+//!   each member's declarations are its entries (scope and manifest line).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use globset::GlobBuilder;
 use rayon::prelude::*;
 
+use super::cache::CargoCache;
+use super::licence::Licence;
+use super::local::LocalCrates;
 use super::lockfile::parse_edge;
-use super::registry_cache::RegistryCache;
-use super::{CRATES_IO, DepKind, DepSource, Dependency, LockPackage, Lockfile, Manifest};
+use super::workspace::{Workspace, is_ancestor, join, workspaces};
+use super::{CRATES_IO, DepKind, DepSource, Dependency, GitRef, LockPackage, Lockfile, Manifest};
 use crate::facts::{Component, MissingLockfile, Scope, Source};
+use crate::graph::{DependencyGraph, GraphBuilder, NodeId};
 use crate::location::{RelPath, SourceFile};
 use crate::purl::{Ecosystem, Purl};
 use crate::scan::Environment;
 
 type Sources = BTreeMap<RelPath, Arc<SourceFile>>;
 
+/// What the Cargo inputs resolve to.
+#[derive(Default)]
+pub struct Resolved {
+    pub components: Vec<Component>,
+    pub graphs: Vec<DependencyGraph>,
+}
+
 pub fn resolve(
     manifests: &[Manifest],
     locks: &[Lockfile],
     sources: &Sources,
     env: &Environment,
-) -> Vec<Component> {
-    let cache = RegistryCache::open(env.cargo_home.as_deref());
-    let mut components: Vec<Component> = workspaces(manifests)
-        .into_iter()
-        .flat_map(|ws| {
-            let lock = locks.iter().find(|l| l.dir() == ws.root.dir());
-            resolve_workspace(&ws, lock, sources)
-        })
-        .collect();
-    components.par_iter_mut().for_each(|c| {
-        if let (Source::Registry(_), Some(version)) = (&c.source, &c.purl.version) {
-            c.license = cache.license(&c.purl.name, version);
+) -> Resolved {
+    let groups = workspaces(manifests);
+    let local = LocalCrates::new(&groups, &env.root);
+    let mut out = Resolved::default();
+    for ws in &groups {
+        let lock = locks.iter().find(|l| l.dir() == ws.root.dir());
+        resolve_workspace(ws, lock, sources, &local, &mut out);
+    }
+    let cache = CargoCache::open(env.cargo_home.as_deref());
+    out.components.par_iter_mut().for_each(|c| {
+        if c.license.is_some() || c.license_note.is_some() {
+            return;
         }
+        let licence = match (&c.source, &c.purl.version) {
+            (Source::Registry(_), Some(version)) => cache.registry_licence(&c.purl.name, version),
+            (Source::Git { url, reference, .. }, _) => {
+                cache.git_licence(&c.purl.name, url, reference.as_deref())
+            }
+            (Source::Registry(_), None) => Licence::Unknown(
+                "no lockfile resolves its version, so its manifest cannot be looked up in the cargo cache"
+                    .to_owned(),
+            ),
+            _ => return,
+        };
+        (c.license, c.license_note) = licence.into_parts();
     });
-    components
+    out
 }
 
 /// Workspaces that build a binary (`src/main.rs`, `src/bin/*.rs` or
@@ -81,132 +107,32 @@ pub fn missing_lockfiles(
         .collect()
 }
 
-/// A workspace root (or a standalone package) and the manifests of its members.
-struct Workspace<'a> {
-    root: &'a Manifest,
-    members: Vec<&'a Manifest>,
-}
-
-/// Assigns each manifest to its workspace: the nearest enclosing
-/// `[workspace]` whose `members` globs (or whose members' path
-/// dependencies) take it in; a manifest no workspace claims is its own root.
-fn workspaces(manifests: &[Manifest]) -> Vec<Workspace<'_>> {
-    let by_dir: HashMap<&str, &Manifest> = manifests.iter().map(|m| (m.dir(), m)).collect();
-    let mut root_of: BTreeMap<&str, &str> = BTreeMap::new();
-    for m in manifests {
-        let root = manifests
-            .iter()
-            .filter(|r| r.workspace.is_some() && is_ancestor(r.dir(), m.dir()))
-            .filter(|r| r.dir() == m.dir() || declared_member(r, m))
-            .max_by_key(|r| r.dir().len());
-        if let Some(root) = root {
-            root_of.insert(m.dir(), root.dir());
-        }
-    }
-    // Path dependencies inside a workspace become members; repeat until no
-    // manifest changes hands (bounded by the number of manifests).
-    for _ in 0..manifests.len() {
-        let mut changed = false;
-        for m in manifests {
-            let Some(&root) = root_of.get(m.dir()) else {
-                continue;
-            };
-            for dep in &m.dependencies {
-                let DepSource::Path(p) = &dep.source else {
-                    continue;
-                };
-                let Some(target) = join(m.dir(), p) else {
-                    continue;
-                };
-                if is_ancestor(root, &target)
-                    && let Some((&dir, _)) = by_dir.get_key_value(target.as_str())
-                    && !root_of.contains_key(dir)
-                {
-                    root_of.insert(dir, root);
-                    changed = true;
-                }
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    let mut groups: BTreeMap<&str, Vec<&Manifest>> = BTreeMap::new();
-    for m in manifests {
-        let root = root_of.get(m.dir()).copied().unwrap_or(m.dir());
-        groups.entry(root).or_default().push(m);
-    }
-    groups
-        .into_iter()
-        .filter_map(|(root, members)| by_dir.get(root).map(|root| Workspace { root, members }))
-        .collect()
-}
-
-fn declared_member(root: &Manifest, m: &Manifest) -> bool {
-    let Some(ws) = &root.workspace else {
-        return false;
-    };
-    let relative = relative_to(root.dir(), m.dir());
-    let matches = |patterns: &[String]| {
-        patterns.iter().any(|pattern| {
-            GlobBuilder::new(pattern.trim_end_matches('/'))
-                .literal_separator(true)
-                .build()
-                .is_ok_and(|g| g.compile_matcher().is_match(relative))
-        })
-    };
-    matches(&ws.members) && !matches(&ws.exclude)
-}
-
-fn is_ancestor(ancestor: &str, path: &str) -> bool {
-    ancestor.is_empty()
-        || path == ancestor
-        || path
-            .strip_prefix(ancestor)
-            .is_some_and(|rest| rest.starts_with('/'))
-}
-
-fn relative_to<'a>(ancestor: &str, path: &'a str) -> &'a str {
-    if ancestor.is_empty() {
-        return path;
-    }
-    path.strip_prefix(ancestor)
-        .map_or(path, |rest| rest.trim_start_matches('/'))
-}
-
-/// `dir/path` normalised, relative to the scan root; `None` if it leaves
-/// the root (or is absolute).
-fn join(dir: &str, path: &str) -> Option<String> {
-    if path.starts_with('/') || path.contains(':') {
-        return None;
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
-    for segment in path.split(['/', '\\']) {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            s => parts.push(s),
-        }
-    }
-    Some(parts.join("/"))
-}
-
 /// The lockfile of one workspace, indexed by package name.
 struct Locked<'a> {
     packages: &'a [LockPackage],
     by_name: HashMap<&'a str, Vec<usize>>,
+    /// For edges that name a version: constant time however many
+    /// packages share a name.
+    by_name_version: HashMap<(&'a str, &'a str), Vec<usize>>,
 }
 
 impl<'a> Locked<'a> {
     fn new(lock: Option<&'a Lockfile>) -> Self {
         let packages = lock.map_or(&[][..], |l| l.packages.as_slice());
         let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut by_name_version: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
         for (i, p) in packages.iter().enumerate() {
             by_name.entry(p.name.as_str()).or_default().push(i);
+            by_name_version
+                .entry((p.name.as_str(), p.version.as_str()))
+                .or_default()
+                .push(i);
         }
-        Locked { packages, by_name }
+        Locked {
+            packages,
+            by_name,
+            by_name_version,
+        }
     }
 }
 
@@ -214,22 +140,41 @@ fn resolve_workspace(
     ws: &Workspace<'_>,
     lock: Option<&Lockfile>,
     sources: &Sources,
-) -> Vec<Component> {
+    local: &LocalCrates<'_>,
+    out: &mut Resolved,
+) {
     let locked = Locked::new(lock);
-    let (mut components, roots) = direct_components(ws, &locked, sources);
-    if let Some(file) = lock.and_then(|l| sources.get(&l.path)) {
-        components.extend(transitive_components(ws, &locked, &roots, file));
-    }
-    components
+    let directs = direct_components(ws, &locked, sources, local);
+    let Some((lock, file)) = lock.and_then(|l| sources.get(&l.path).map(|f| (l, f))) else {
+        out.components
+            .extend(directs.into_iter().map(|d| d.component));
+        return;
+    };
+    let graph = graph(ws, &locked, &directs, lock, file, local);
+    out.components.extend(transitive_components(
+        &locked, &directs, &graph, file, local,
+    ));
+    out.components
+        .extend(directs.into_iter().map(|d| d.component));
+    out.graphs.push(graph);
 }
 
-/// Every dependency the members declare, with the lockfile package each
-/// resolved to (the roots of the scope propagation).
-fn direct_components(
-    ws: &Workspace<'_>,
+/// A dependency a member declares: the component, the member, and the
+/// lockfile package it resolved to.
+struct Direct<'a> {
+    component: Component,
+    member: &'a Manifest,
+    locked: Option<usize>,
+    scope: Scope,
+}
+
+/// Every dependency the members declare that is not the project's own code.
+fn direct_components<'a>(
+    ws: &Workspace<'a>,
     locked: &Locked<'_>,
     sources: &Sources,
-) -> (Vec<Component>, Vec<(usize, Scope)>) {
+    local: &LocalCrates<'_>,
+) -> Vec<Direct<'a>> {
     let root_dir = ws.root.dir();
     let inherited: HashMap<&str, &Dependency> = ws
         .root
@@ -238,9 +183,8 @@ fn direct_components(
         .flat_map(|w| &w.dependencies)
         .map(|d| (d.key.as_str(), d))
         .collect();
-    let mut roots = Vec::new();
-    let mut components = Vec::new();
-    for member in &ws.members {
+    let mut directs = Vec::new();
+    for &member in &ws.members {
         let Some(file) = sources.get(&member.path) else {
             continue;
         };
@@ -254,18 +198,29 @@ fn direct_components(
                 },
                 _ => (decl, member.dir()),
             };
-            if let DepSource::Path(p) = &spec.source
-                && join(spec_dir, p).is_some_and(|target| is_ancestor(root_dir, &target))
+            let path_target = match &spec.source {
+                DepSource::Path(p) => Some(join(spec_dir, p)),
+                _ => None,
+            };
+            // The workspace's own code, or a member of another workspace
+            // in the repository: the project's own code either way.
+            if let Some(Some(target)) = &path_target
+                && (is_ancestor(root_dir, target) || local.is_own_dir(target))
             {
-                continue; // the workspace's own code
+                continue;
             }
             let index = find_locked(locked, spec);
             let scope = scope_of(decl.kind, decl.optional || spec.optional);
-            if let Some(i) = index {
-                roots.push((i, scope));
-            }
             let package = index.and_then(|i| locked.packages.get(i));
-            components.push(Component {
+            let (license, license_note) = match &path_target {
+                Some(Some(target)) => local.licence(Some(target), &spec.package),
+                Some(None) => {
+                    Licence::Unknown("its path is outside the repository (not read)".to_owned())
+                }
+                None => Licence::Unknown(String::new()),
+            }
+            .into_parts();
+            let component = Component {
                 purl: Purl::new(
                     Ecosystem::Cargo,
                     &spec.package,
@@ -274,51 +229,169 @@ fn direct_components(
                 requirement: spec.requirement.clone(),
                 scope,
                 direct: true,
-                source: match (&spec.source, package) {
-                    // The lockfile does not record a path; the manifest does.
-                    (DepSource::Path(_), _) | (_, None) => declared_source(&spec.source),
-                    (_, Some(p)) => locked_source(p.source.as_deref()),
-                },
-                license: None,
+                source: direct_source(&spec.source, package),
+                license,
+                // Registry and git licences are read from the cache later.
+                license_note: license_note.filter(|n| !n.is_empty()),
                 location: file.location(decl.span.clone()),
+            };
+            directs.push(Direct {
+                component,
+                member,
+                locked: index,
+                scope,
             });
         }
     }
-    (components, roots)
+    directs
 }
 
-/// Lockfile packages that are neither members nor direct dependencies.
-fn transitive_components(
+/// The lockfile's packages and edges; the members' declarations are the
+/// entries. Node `i` is lockfile package `i`.
+fn graph(
     ws: &Workspace<'_>,
     locked: &Locked<'_>,
-    roots: &[(usize, Scope)],
+    directs: &[Direct<'_>],
+    lock: &Lockfile,
     file: &SourceFile,
-) -> Vec<Component> {
-    let member_names: BTreeSet<&str> = ws
+    local: &LocalCrates<'_>,
+) -> DependencyGraph {
+    let members: BTreeSet<&str> = ws
         .members
         .iter()
         .filter_map(|m| m.package.as_deref())
         .collect();
-    let scopes = propagate_scopes(locked, roots);
-    let claimed: BTreeSet<usize> = roots.iter().map(|(i, _)| *i).collect();
+    let mut b = GraphBuilder::new(lock.path.clone());
+    let ids: Vec<NodeId> = locked
+        .packages
+        .iter()
+        .map(|p| {
+            let own = p.source.is_none()
+                && (members.contains(p.name.as_str()) || local.is_own_name(&p.name));
+            b.node(
+                Purl::new(Ecosystem::Cargo, &p.name, Some(&p.version)),
+                own,
+                file.location(p.name_span.clone()),
+            )
+        })
+        .collect();
+    let own_node = |m: &Manifest| {
+        let name = m.package.as_deref()?;
+        locked
+            .by_name
+            .get(name)?
+            .iter()
+            .copied()
+            .find(|&i| locked.packages.get(i).is_some_and(|p| p.source.is_none()))
+    };
+    // Entries first: the scope and line of each declaration.
+    let mut declared: BTreeSet<(usize, usize)> = BTreeSet::new();
+    for d in directs {
+        if let (Some(from), Some(to)) = (own_node(d.member), d.locked)
+            && let (Some(&f), Some(&t)) = (ids.get(from), ids.get(to))
+        {
+            b.edge(f, t, d.scope, Some(d.component.location.clone()));
+            declared.insert((from, to));
+        }
+    }
+    for (from, p) in locked.packages.iter().enumerate() {
+        for edge in &p.dependencies {
+            if let Some(to) = edge_target(locked, edge) {
+                // A declaration already gave this edge its scope and line;
+                // the lockfile adds what no declaration matched (own → own
+                // path dependencies, `[patch]`ed crates).
+                if declared.contains(&(from, to)) {
+                    continue;
+                }
+                if let (Some(&f), Some(&t)) = (ids.get(from), ids.get(to)) {
+                    b.edge(f, t, Scope::Runtime, None);
+                }
+            }
+        }
+    }
+    b.build()
+}
+
+/// The package an edge (`name`, `name version` or `name version
+/// (source)`) names.
+fn edge_target(locked: &Locked<'_>, edge: &str) -> Option<usize> {
+    let (name, version) = parse_edge(edge);
+    let source = edge
+        .split_once('(')
+        .map(|(_, s)| s.trim_end_matches(')').trim());
+    let candidates = match version {
+        Some(v) => locked.by_name_version.get(&(name, v)),
+        // Cargo writes a bare name only when one package has it.
+        None => locked.by_name.get(name),
+    };
+    let candidates = candidates.map_or(&[][..], Vec::as_slice);
+    match source {
+        None => candidates.first().copied(),
+        // Same name and version from two sources: the few of them.
+        Some(s) => candidates.iter().copied().find(|&i| {
+            locked
+                .packages
+                .get(i)
+                .is_some_and(|p| p.source.as_deref() == Some(s))
+        }),
+    }
+}
+
+/// Lockfile packages that are neither own code nor direct dependencies.
+fn transitive_components(
+    locked: &Locked<'_>,
+    directs: &[Direct<'_>],
+    graph: &DependencyGraph,
+    file: &SourceFile,
+    local: &LocalCrates<'_>,
+) -> Vec<Component> {
+    let scopes = graph.reach_scopes();
+    let claimed: BTreeSet<usize> = directs.iter().filter_map(|d| d.locked).collect();
     locked
         .packages
         .iter()
         .enumerate()
-        .filter(|(i, p)| {
-            let is_member = p.source.is_none() && member_names.contains(p.name.as_str());
-            !claimed.contains(i) && !is_member
-        })
-        .map(|(i, p)| Component {
-            purl: Purl::new(Ecosystem::Cargo, &p.name, Some(&p.version)),
-            requirement: None,
-            scope: scopes.get(i).copied().flatten().unwrap_or(Scope::Runtime),
-            direct: false,
-            source: locked_source(p.source.as_deref()),
-            license: None,
-            location: file.location(p.name_span.clone()),
+        .filter(|(i, _)| !claimed.contains(i))
+        .filter(|(i, _)| graph.nodes.get(*i).is_some_and(|n| !n.own))
+        .map(|(i, p)| {
+            let (license, license_note) = match p.source {
+                None => local.licence(None, &p.name).into_parts(),
+                Some(_) => (None, None),
+            };
+            Component {
+                purl: Purl::new(Ecosystem::Cargo, &p.name, Some(&p.version)),
+                requirement: None,
+                scope: scopes.get(i).copied().flatten().unwrap_or(Scope::Runtime),
+                direct: false,
+                source: locked_source(p.source.as_deref()),
+                license,
+                license_note,
+                location: file.location(p.name_span.clone()),
+            }
         })
         .collect()
+}
+
+/// A direct dependency's source: the lockfile's (the commit it resolved
+/// to), but whether a git dependency follows a branch is the manifest's
+/// to say; path dependencies as the manifest writes them.
+fn direct_source(declared: &DepSource, package: Option<&LockPackage>) -> Source {
+    match (declared, package) {
+        (DepSource::Path(_), _) | (_, None) => declared_source(declared),
+        (DepSource::Git { reference, .. }, Some(p)) => match locked_source(p.source.as_deref()) {
+            Source::Git {
+                url,
+                reference: commit,
+                ..
+            } => Source::Git {
+                url,
+                reference: commit,
+                follows_branch: reference.follows_branch(),
+            },
+            other => other,
+        },
+        (_, Some(p)) => locked_source(p.source.as_deref()),
+    }
 }
 
 fn scope_of(kind: DepKind, optional: bool) -> Scope {
@@ -365,42 +438,33 @@ fn find_locked(locked: &Locked<'_>, decl: &Dependency) -> Option<usize> {
 fn same_source_kind(declared: &DepSource, locked: Option<&str>) -> bool {
     match (declared, locked) {
         (DepSource::Path(_), None) => true,
-        (DepSource::Git { url, .. }, Some(s)) => s
+        (DepSource::Git { url, reference }, Some(s)) => s
             .strip_prefix("git+")
-            .is_some_and(|rest| rest.starts_with(url.trim_end_matches(".git"))),
+            .is_some_and(|rest| same_git(url, reference, rest)),
         (DepSource::Registry(_), Some(s)) => s.starts_with("registry+") || s.starts_with("sparse+"),
         _ => false,
     }
 }
 
-/// Scope of every package reachable from the direct roots: the strongest
-/// scope (runtime > optional > build > dev) over all paths reaching it.
-fn propagate_scopes(locked: &Locked<'_>, roots: &[(usize, Scope)]) -> Vec<Option<Scope>> {
-    let (packages, by_name) = (locked.packages, &locked.by_name);
-    let mut scopes: Vec<Option<Scope>> = vec![None; packages.len()];
-    let mut queue: Vec<(usize, Scope)> = roots.to_vec();
-    while let Some((i, scope)) = queue.pop() {
-        let Some(slot) = scopes.get_mut(i) else {
-            continue;
-        };
-        if slot.is_some_and(|s| s <= scope) {
-            continue; // already reached with an equal or stronger scope
-        }
-        *slot = Some(scope);
-        let Some(package) = packages.get(i) else {
-            continue;
-        };
-        for edge in &package.dependencies {
-            let (name, version) = parse_edge(edge);
-            let targets = by_name.get(name).map_or(&[][..], Vec::as_slice);
-            for &t in targets {
-                if version.is_none_or(|v| packages.get(t).is_some_and(|p| p.version == v)) {
-                    queue.push((t, scope));
-                }
-            }
-        }
+/// A lockfile git source (`URL?tag=v1#commit`) is the declared one: same
+/// repository (`.git` and a trailing `/` aside) and the same kind and name
+/// of reference, which cargo writes as the query.
+fn same_git(url: &str, reference: &GitRef, locked: &str) -> bool {
+    let repo = |u: &str| u.trim_end_matches('/').trim_end_matches(".git").to_owned();
+    let without_commit = locked.split('#').next().unwrap_or(locked);
+    let (locked_url, query) = without_commit
+        .split_once('?')
+        .map_or((without_commit, None), |(u, q)| (u, Some(q)));
+    if repo(locked_url) != repo(url) {
+        return false;
     }
-    scopes
+    let wanted = match reference {
+        GitRef::DefaultBranch => return query.is_none(),
+        GitRef::Branch(n) => format!("branch={n}"),
+        GitRef::Tag(n) => format!("tag={n}"),
+        GitRef::Rev(n) => format!("rev={n}"),
+    };
+    query.is_some_and(|q| q.split('&').any(|kv| kv == wanted))
 }
 
 fn declared_source(source: &DepSource) -> Source {
@@ -409,7 +473,8 @@ fn declared_source(source: &DepSource) -> Source {
         DepSource::Registry(Some(name)) => Source::Registry(name.clone()),
         DepSource::Git { url, reference } => Source::Git {
             url: url.clone(),
-            reference: reference.clone(),
+            reference: reference.name().map(str::to_owned),
+            follows_branch: reference.follows_branch(),
         },
         DepSource::Path(p) => Source::Path(p.clone()),
     }
@@ -428,15 +493,25 @@ fn locked_source(source: Option<&str>) -> Source {
         let (url, query) = url
             .split_once('?')
             .map_or((url, None), |(u, q)| (u, Some(q)));
+        let named = |key: &str| {
+            query.and_then(|q| {
+                q.split('&')
+                    .find_map(|kv| kv.strip_prefix(key).and_then(|v| v.strip_prefix('=')))
+            })
+        };
         let reference = rev.map(str::to_owned).or_else(|| {
             query.and_then(|q| {
                 q.split('&')
                     .find_map(|kv| kv.split_once('=').map(|(_, v)| v.to_owned()))
             })
         });
+        // Cargo records the manifest's kind: `?branch=`, `?tag=`, `?rev=`,
+        // or nothing for the default branch.
+        let follows_branch = named("branch").is_some() || query.is_none();
         return Source::Git {
             url: url.to_owned(),
             reference,
+            follows_branch,
         };
     }
     let url = source
@@ -456,13 +531,44 @@ mod tests {
     use super::*;
 
     #[test]
-    fn joins_paths_inside_and_outside_the_root() {
-        assert_eq!(join("crates/a", "../b").as_deref(), Some("crates/b"));
-        assert_eq!(join("", "../outside"), None);
-        assert_eq!(join("a", "/abs"), None);
-        assert!(is_ancestor("", "x"));
-        assert!(is_ancestor("ws", "ws/a"));
-        assert!(!is_ancestor("ws", "wsx/a"));
+    fn git_declarations_match_their_reference() {
+        let tag = GitRef::Tag("0.6.0".into());
+        let url = "https://github.com/o/spdx";
+        assert!(same_git(
+            url,
+            &tag,
+            "https://github.com/o/spdx?tag=0.6.0#e4e4"
+        ));
+        assert!(same_git(
+            &format!("{url}.git"),
+            &tag,
+            "https://github.com/o/spdx?tag=0.6.0#e4"
+        ));
+        assert!(!same_git(
+            url,
+            &tag,
+            "https://github.com/o/spdx?tag=0.6.1#3bd2"
+        ));
+        assert!(!same_git(
+            url,
+            &tag,
+            "https://github.com/o/spdx-other?tag=0.6.0#e4"
+        ));
+        assert!(same_git(
+            url,
+            &GitRef::DefaultBranch,
+            "https://github.com/o/spdx#e4"
+        ));
+        assert!(!same_git(
+            url,
+            &GitRef::DefaultBranch,
+            "https://github.com/o/spdx?branch=x#e4"
+        ));
+        assert!(same_git(
+            url,
+            &GitRef::Branch("main".into()),
+            "https://github.com/o/spdx?branch=main#e4"
+        ));
     }
 
     #[test]
@@ -485,7 +591,16 @@ mod tests {
             locked_source(Some("git+https://github.com/o/r?branch=main#0123abc")),
             Source::Git {
                 url: "https://github.com/o/r".into(),
-                reference: Some("0123abc".into())
+                reference: Some("0123abc".into()),
+                follows_branch: true
+            }
+        );
+        assert_eq!(
+            locked_source(Some("git+https://github.com/o/r?tag=v1#0123abc")),
+            Source::Git {
+                url: "https://github.com/o/r".into(),
+                reference: Some("0123abc".into()),
+                follows_branch: false
             }
         );
     }

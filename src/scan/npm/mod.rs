@@ -2,6 +2,7 @@
 //! lockfiles. Parsing is per file; [`resolve`] joins each manifest with the
 //! lockfile that governs it.
 
+mod graph;
 mod package_json;
 mod package_lock;
 mod pnpm;
@@ -46,6 +47,9 @@ pub struct LockedPackage {
     pub license: Option<String>,
     /// A workspace package or `link:` entry: the project's own code.
     pub own: bool,
+    /// What the entry depends on, as the lockfile writes it: (name, range)
+    /// for npm and yarn, (name, resolved version) for pnpm.
+    pub dependencies: Vec<(String, String)>,
     /// The entry's key (npm, pnpm) or header line (yarn).
     pub span: Range<usize>,
 }

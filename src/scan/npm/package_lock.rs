@@ -65,6 +65,10 @@ fn read_packages(flat: &Object<'_>, out: &mut Vec<LockedPackage>) {
             scope: scope(entry),
             license: json::string(entry, "license").map(str::to_owned),
             own,
+            dependencies: edges(
+                entry,
+                &["dependencies", "optionalDependencies", "peerDependencies"],
+            ),
             span: prop.name_range(),
         });
     }
@@ -102,12 +106,25 @@ fn read_v1(tree: &Object<'_>, parent: &str, out: &mut Vec<LockedPackage>, depth:
             scope: scope(entry),
             license: None,
             own: version.starts_with("file:") && !version.contains(".tgz"),
+            dependencies: edges(entry, &["requires"]),
             span: prop.name_range(),
         });
         if let Some(nested) = entry.get_object("dependencies") {
             read_v1(nested, &format!("{install_path}/"), out, depth + 1);
         }
     }
+}
+
+/// `{ "name": "range" }` maps of an entry, in order.
+fn edges(entry: &Object<'_>, keys: &[&str]) -> Vec<(String, String)> {
+    keys.iter()
+        .filter_map(|k| entry.get_object(k))
+        .flat_map(|o| &o.properties)
+        .filter_map(|p| match &p.value {
+            Value::StringLit(s) => Some((p.name.as_str().to_owned(), s.value.to_string())),
+            _ => None,
+        })
+        .collect()
 }
 
 trait NameRange {
@@ -190,5 +207,12 @@ mod tests {
             ]
         );
         assert_eq!(lock.packages[2].version, "4.0.0");
+        let with_requires = parse(
+            r#"{"lockfileVersion": 1, "dependencies": {"a": {"version": "1.0.0", "requires": {"b": "^2"}}}}"#,
+        );
+        assert_eq!(
+            with_requires.packages[0].dependencies,
+            [("b".to_owned(), "^2".to_owned())]
+        );
     }
 }

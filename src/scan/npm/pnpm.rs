@@ -16,6 +16,8 @@ enum Section {
     /// workspaces): the importer `.`.
     RootDeps(Scope),
     Packages,
+    /// lockfile 9: each package's dependencies, per peer combination.
+    Snapshots,
     Other,
 }
 
@@ -81,6 +83,12 @@ pub fn parse_pnpm_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
     let mut importers: Vec<Importer> = Vec::new();
     let mut dep_section: Option<Scope> = None;
     let mut dep_name: Option<String> = None;
+    // Inside a package's or snapshot's `dependencies:` block.
+    let mut in_edges = false;
+    // The package the current snapshot belongs to; snapshots come after
+    // all packages, which are indexed by descriptor on the first one.
+    let mut snapshot: Option<usize> = None;
+    let mut by_descriptor: Option<std::collections::HashMap<String, usize>> = None;
     let mut offset = 0;
     for raw in text.split_inclusive('\n') {
         let start = offset;
@@ -96,6 +104,7 @@ pub fn parse_pnpm_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
             section = match key.as_str() {
                 "importers" => Section::Importers,
                 "packages" => Section::Packages,
+                "snapshots" => Section::Snapshots,
                 other => dep_scope(other).map_or(Section::Other, Section::RootDeps),
             };
             if let Section::RootDeps(scope) = section {
@@ -129,7 +138,34 @@ pub fn parse_pnpm_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
                     record(&mut importers, name, unquote(value));
                 }
             }
+            (Section::Snapshots, 2) => {
+                let index = by_descriptor.get_or_insert_with(|| {
+                    packages
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, p)| p.descriptors.first().map(|d| (d.clone(), i)))
+                        .collect()
+                });
+                // `name@1.0.0(peer@2)`: the package is `name@1.0.0`.
+                let descriptor = key.split('(').next().unwrap_or(&key);
+                snapshot = index.get(descriptor.trim_start_matches('/')).copied();
+                in_edges = false;
+            }
+            (Section::Snapshots, 4) => in_edges = edge_block(&key, value),
+            (Section::Snapshots, 6) if in_edges => {
+                // Peer combinations repeat a package's edges; the graph
+                // merges duplicates.
+                if let Some(p) = snapshot.and_then(|i| packages.get_mut(i)) {
+                    p.dependencies.push(edge(&key, value));
+                }
+            }
+            (Section::Packages, 6) if in_edges => {
+                if let Some(p) = packages.last_mut() {
+                    p.dependencies.push(edge(&key, value));
+                }
+            }
             (Section::Packages, 2) => {
+                in_edges = false;
                 let (name, version) = package_key(&key);
                 let end = start + line.len();
                 packages.push(LockedPackage {
@@ -143,10 +179,12 @@ pub fn parse_pnpm_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
                     scope: Scope::Runtime,
                     license: None,
                     own: false,
+                    dependencies: Vec::new(),
                     span: start + indent..end.max(start + indent),
                 });
             }
             (Section::Packages, 4) => {
+                in_edges = edge_block(&key, value);
                 if let Some(p) = packages.last_mut() {
                     match key.as_str() {
                         "dev" if value == "true" => p.scope = Scope::Dev,
@@ -168,6 +206,18 @@ pub fn parse_pnpm_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
         packages,
         importers,
     })
+}
+
+/// `dependencies:` / `optionalDependencies:` opening a block of edges.
+fn edge_block(key: &str, value: &str) -> bool {
+    value.is_empty() && matches!(key, "dependencies" | "optionalDependencies")
+}
+
+/// `name: version(peer@1)` → (name, version without the peer suffix).
+fn edge(name: &str, value: &str) -> (String, String) {
+    let version = unquote(value);
+    let version = version.split('(').next().unwrap_or(version);
+    (name.to_owned(), version.to_owned())
 }
 
 fn record(importers: &mut [Importer], name: &str, version: &str) {
@@ -256,7 +306,29 @@ mod tests {
         );
         assert_eq!(lock.packages[0].name, "react-dom");
         assert_eq!(lock.packages[0].version, "18.2.0");
+        assert!(lock.packages[0].dependencies.is_empty());
         assert_eq!(lock.packages[1].scope, Scope::Dev);
+    }
+
+    #[test]
+    fn reads_edges_from_v9_snapshots_and_v6_packages() {
+        let v9 = parse(
+            "lockfileVersion: '9.0'\n\npackages:\n\n  a@1.0.0:\n    resolution: {integrity: x}\n\n  b@2.0.0:\n    resolution: {integrity: y}\n\nsnapshots:\n\n  a@1.0.0(c@3.0.0):\n    dependencies:\n      b: 2.0.0(c@3.0.0)\n    optionalDependencies:\n      d: 4.0.0\n\n  b@2.0.0: {}\n",
+        );
+        assert_eq!(
+            v9.packages[0].dependencies,
+            [
+                ("b".to_owned(), "2.0.0".to_owned()),
+                ("d".to_owned(), "4.0.0".to_owned())
+            ]
+        );
+        let v6 = parse(
+            "lockfileVersion: '6.0'\n\npackages:\n\n  /a@1.0.0:\n    resolution: {integrity: x}\n    dependencies:\n      b: 2.0.0\n    dev: false\n",
+        );
+        assert_eq!(
+            v6.packages[0].dependencies,
+            [("b".to_owned(), "2.0.0".to_owned())]
+        );
     }
 
     #[test]

@@ -11,14 +11,22 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use super::graph;
 use super::{Dependency, LockKind, LockedPackage, Lockfile, NPMJS, PackageJson, split_name_at};
-use crate::facts::{Component, MissingLockfile, Source};
-use crate::location::{RelPath, SourceFile};
+use crate::facts::{Component, MissingLockfile, Scope, Source};
+use crate::graph::DependencyGraph;
+use crate::location::{Location, RelPath, SourceFile};
 use crate::purl::{Ecosystem, Purl};
 
 type Sources = BTreeMap<RelPath, Arc<SourceFile>>;
 
-pub fn resolve(manifests: &[PackageJson], locks: &[Lockfile], sources: &Sources) -> Vec<Component> {
+/// Components, and one dependency graph per lockfile.
+pub fn resolve(
+    manifests: &[PackageJson],
+    locks: &[Lockfile],
+    sources: &Sources,
+) -> (Vec<Component>, Vec<DependencyGraph>) {
+    let mut graphs = Vec::new();
     let own_names: HashSet<&str> = manifests.iter().filter_map(|m| m.name.as_deref()).collect();
     let mut components = Vec::new();
     let mut governed: BTreeMap<usize, Vec<&PackageJson>> = BTreeMap::new();
@@ -41,9 +49,15 @@ pub fn resolve(manifests: &[PackageJson], locks: &[Lockfile], sources: &Sources)
     }
     for (i, members) in governed {
         let Some(lock) = locks.get(i) else { continue };
-        components.extend(resolve_lock(lock, &members, &own_names, sources));
+        components.extend(resolve_lock(
+            lock,
+            &members,
+            &own_names,
+            sources,
+            &mut graphs,
+        ));
     }
-    components
+    (components, graphs)
 }
 
 /// Application packages (not publishable libraries) that declare
@@ -102,12 +116,15 @@ fn resolve_lock(
     members: &[&PackageJson],
     own_names: &HashSet<&str>,
     sources: &Sources,
+    graphs: &mut Vec<DependencyGraph>,
 ) -> Vec<Component> {
     let lock_dir = lock.path.parent();
     let index = LockIndex::new(lock);
+    let workspace = Workspace::of(members, lock_dir);
     let mut claimed = HashSet::new();
     let mut components = Vec::new();
-    for m in members {
+    let mut entries: Vec<Entry> = Vec::new();
+    for (member, m) in members.iter().enumerate() {
         let Some(file) = sources.get(&m.path) else {
             continue;
         };
@@ -120,43 +137,129 @@ fn resolve_lock(
             if is_own_spec(d, own_names) {
                 continue;
             }
-            let found = index.find(lock, rel, d);
+            // A manifest outside the workspaces (a template) is not
+            // installed by this lockfile: its hoisted workspace links are
+            // not what it gets.
+            let in_workspace = workspace.has(m);
+            let found = index
+                .find(lock, rel, d)
+                .filter(|&i| in_workspace || lock.packages.get(i).is_some_and(|p| !p.own));
             if let Some(i) = found {
                 claimed.insert(i);
             }
             let package = found.and_then(|i| lock.packages.get(i));
-            // A workspace sibling named by a plain range is linked, and yarn
-            // does not list it at all.
-            let own = package.map_or(own_names.contains(d.name.as_str()), |p| p.own);
+            // A workspace sibling named by a range it satisfies is linked,
+            // and yarn does not list it at all; a dist-tag (`latest`) is
+            // fetched from the registry.
+            let own = package.map_or_else(
+                || own_names.contains(d.name.as_str()) && in_workspace && workspace.links(&d.spec),
+                |p| p.own,
+            );
             if own {
                 continue;
             }
-            components.push(direct(d, package, file));
-        }
-    }
-    if let Some(file) = sources.get(&lock.path) {
-        for (i, p) in lock.packages.iter().enumerate() {
-            if claimed.contains(&i) || p.own || p.version.is_empty() {
-                continue;
+            let component = direct(d, package, file);
+            if let Some(to) = found {
+                entries.push(Entry {
+                    member,
+                    to,
+                    scope: d.scope,
+                    declared: component.location.clone(),
+                });
             }
-            components.push(Component {
-                purl: Purl::new(Ecosystem::Npm, &p.name, Some(&p.version)),
-                requirement: None,
-                scope: p.scope,
-                direct: false,
-                source: locked_source(p.resolved.as_deref()),
-                license: p.license.clone(),
-                location: file.location(p.span.clone()),
-            });
+            components.push(component);
         }
     }
+    let Some(file) = sources.get(&lock.path) else {
+        return components;
+    };
+    let graph = graph::build(lock, file, &index, members, &entries, sources);
+    // npm records each package's scope; pnpm 9 and yarn do not, so it is
+    // the strongest scope of the entries that reach it.
+    let reached = graph.reach_scopes();
+    for (i, p) in lock.packages.iter().enumerate() {
+        if claimed.contains(&i) || p.own || p.version.is_empty() {
+            continue;
+        }
+        let scope = match lock.kind {
+            LockKind::Npm => p.scope,
+            LockKind::Pnpm | LockKind::Yarn => reached.get(i).copied().flatten().unwrap_or(p.scope),
+        };
+        components.push(Component {
+            purl: Purl::new(Ecosystem::Npm, &p.name, Some(&p.version)),
+            requirement: None,
+            scope,
+            direct: false,
+            source: locked_source(p.resolved.as_deref()),
+            license: p.license.clone(),
+            license_note: None,
+            location: file.location(p.span.clone()),
+        });
+    }
+    graphs.push(graph);
     components
 }
 
+/// A dependency a governed manifest declares, resolved in the lockfile.
+pub(super) struct Entry {
+    /// Index of the manifest among the lockfile's members.
+    pub member: usize,
+    /// The lockfile package it resolved to.
+    pub to: usize,
+    pub scope: Scope,
+    pub declared: Location,
+}
+
+/// The workspace globs of the manifest beside the lockfile.
+struct Workspace {
+    root: String,
+    members: Option<globset::GlobSet>,
+}
+
+impl Workspace {
+    fn of(members: &[&PackageJson], lock_dir: &str) -> Self {
+        let globs = members
+            .iter()
+            .find(|m| m.dir() == lock_dir)
+            .map(|root| root.workspaces.as_slice())
+            .unwrap_or_default();
+        let mut set = globset::GlobSetBuilder::new();
+        for g in globs {
+            if let Ok(glob) = globset::GlobBuilder::new(g.trim_end_matches('/'))
+                .literal_separator(true)
+                .build()
+            {
+                set.add(glob);
+            }
+        }
+        Workspace {
+            root: lock_dir.to_owned(),
+            members: set.build().ok(),
+        }
+    }
+
+    /// The lockfile's root, or a member of its workspaces.
+    fn has(&self, m: &PackageJson) -> bool {
+        let rel = m
+            .dir()
+            .strip_prefix(self.root.as_str())
+            .unwrap_or(m.dir())
+            .trim_start_matches('/');
+        rel.is_empty() || self.members.as_ref().is_some_and(|s| s.is_match(rel))
+    }
+
+    /// Whether a member declaring `spec` of a workspace package's name
+    /// gets the sibling linked: the spec is a range (the sibling satisfies
+    /// it), not a dist-tag.
+    fn links(&self, spec: &str) -> bool {
+        nodejs_semver::Range::parse(spec).is_ok()
+    }
+}
+
 /// Lookups from a manifest entry to the lockfile package installed for it.
-struct LockIndex<'a> {
-    by_install_path: HashMap<&'a str, usize>,
-    by_descriptor: HashMap<&'a str, usize>,
+pub(super) struct LockIndex<'a> {
+    pub by_install_path: HashMap<&'a str, usize>,
+    pub by_descriptor: HashMap<&'a str, usize>,
 }
 
 impl<'a> LockIndex<'a> {
@@ -227,6 +330,7 @@ fn direct(d: &Dependency, package: Option<&LockedPackage>, file: &SourceFile) ->
             None => declared_source(spec),
         },
         license: package.and_then(|p| p.license.clone()),
+        license_note: None,
         location: file.location(d.span.clone()),
     }
 }
@@ -243,6 +347,7 @@ fn declared_source(spec: &str) -> Source {
             .map_or((spec, None), |(u, r)| (u, Some(r.to_owned())));
         return Source::Git {
             url: url.to_owned(),
+            follows_branch: reference.is_none(),
             reference,
         };
     }
@@ -260,6 +365,7 @@ fn declared_source(spec: &str) -> Source {
         return Source::Git {
             url: format!("github:{spec}"),
             reference: None,
+            follows_branch: true,
         };
     }
     Source::Registry(NPMJS.to_owned())
@@ -278,6 +384,7 @@ fn locked_source(resolved: Option<&str>) -> Source {
         return Source::Git {
             url: url.to_owned(),
             reference,
+            follows_branch: false,
         };
     }
     if let Some(path) = resolved.strip_prefix("file:") {
@@ -295,6 +402,7 @@ fn locked_source(resolved: Option<&str>) -> Source {
         "codeload.github.com" => Source::Git {
             url: resolved.to_owned(),
             reference: None,
+            follows_branch: false,
         },
         // Registry tarballs live under `<name>/-/<file>.tgz`.
         _ if rest.contains("/-/") => Source::Registry(host.to_owned()),
@@ -338,7 +446,8 @@ mod tests {
             declared_source("github:o/y#main"),
             Source::Git {
                 url: "github:o/y".into(),
-                reference: Some("main".into())
+                reference: Some("main".into()),
+                follows_branch: false,
             }
         );
         assert_eq!(declared_source("github:o/y").to_string(), "git github:o/y");

@@ -30,9 +30,19 @@ fn field(body: &str) -> (&str, &str) {
     }
 }
 
+/// An edge line: the name may be quoted (`"@s/n" "^1"`, `"@s/n": "npm:^1"`).
+fn edge(body: &str) -> (&str, &str) {
+    let (name, rest) = match body.strip_prefix('"') {
+        Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
+        None => body.split_once([' ', ':']).unwrap_or((body, "")),
+    };
+    (name, unquote(rest.trim_start_matches(':')))
+}
+
 pub fn parse_yarn_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
     let mut packages: Vec<LockedPackage> = Vec::new();
     let mut in_metadata = false;
+    let mut in_edges = false;
     let mut offset = 0;
     for raw in source.text.split_inclusive('\n') {
         let start = offset;
@@ -68,16 +78,30 @@ pub fn parse_yarn_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
                 scope: Scope::Runtime,
                 license: None,
                 own,
+                dependencies: Vec::new(),
                 span: start..start + line.len(),
             });
+            in_edges = false;
             continue;
         }
-        if in_metadata || indent != 2 {
-            continue;
-        }
-        let Some(p) = packages.last_mut() else {
+        let Some(p) = packages.last_mut().filter(|_| !in_metadata) else {
             continue;
         };
+        if indent == 4 && in_edges {
+            // `name "range"` (classic) or `name: "npm:range"` (Berry).
+            let (name, range) = edge(body);
+            if !name.is_empty() {
+                p.dependencies.push((name.to_owned(), range.to_owned()));
+            }
+            continue;
+        }
+        if indent != 2 {
+            continue;
+        }
+        in_edges = matches!(
+            body.trim_end_matches(':'),
+            "dependencies" | "optionalDependencies"
+        ) && body.ends_with(':');
         match field(body) {
             ("version", v) => p.version = v.to_owned(),
             ("resolved", v) => p.resolved = Some(v.to_owned()),
@@ -134,7 +158,12 @@ mod tests {
             ["@babel/code-frame@^7.0.0", "@babel/code-frame@^7.10.4"]
         );
         assert_eq!(lock.packages[0].version, "7.12.13");
+        assert_eq!(
+            lock.packages[0].dependencies,
+            [("@babel/highlight".to_owned(), "^7.12.13".to_owned())]
+        );
         assert_eq!(lock.packages[1].version, "4.17.21");
+        assert!(lock.packages[1].dependencies.is_empty());
     }
 
     #[test]

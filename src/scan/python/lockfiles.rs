@@ -26,6 +26,42 @@ struct RawPackage {
     #[serde(default)]
     optional: bool,
     source: Option<RawSource>,
+    /// poetry: `[package.dependencies]` table; uv: `[{ name = .. }]`.
+    dependencies: Option<RawDeps>,
+    /// uv: `[package.optional-dependencies]`, per extra.
+    #[serde(rename = "optional-dependencies")]
+    optional_dependencies: Option<std::collections::BTreeMap<String, Vec<UvDep>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawDeps {
+    Uv(Vec<UvDep>),
+    Poetry(std::collections::BTreeMap<String, serde::de::IgnoredAny>),
+}
+
+#[derive(Deserialize)]
+struct UvDep {
+    name: String,
+}
+
+impl RawPackage {
+    fn edges(&self) -> Vec<(String, Scope)> {
+        let mut edges: Vec<(String, Scope)> = match &self.dependencies {
+            Some(RawDeps::Uv(list)) => list
+                .iter()
+                .map(|d| (d.name.clone(), Scope::Runtime))
+                .collect(),
+            Some(RawDeps::Poetry(table)) => {
+                table.keys().map(|n| (n.clone(), Scope::Runtime)).collect()
+            }
+            None => Vec::new(),
+        };
+        for extra in self.optional_dependencies.iter().flat_map(|m| m.values()) {
+            edges.extend(extra.iter().map(|d| (d.name.clone(), Scope::Optional)));
+        }
+        edges
+    }
 }
 
 /// poetry: `[package.source] type = "git", url = ..., resolved_reference`;
@@ -60,6 +96,7 @@ fn source_of(raw: Option<&RawSource>) -> (Source, bool) {
             Source::Git {
                 url: url.to_owned(),
                 reference,
+                follows_branch: false,
             },
             false,
         );
@@ -75,6 +112,7 @@ fn source_of(raw: Option<&RawSource>) -> (Source, bool) {
             Source::Git {
                 url: url.clone(),
                 reference: s.resolved_reference.clone(),
+                follows_branch: false,
             },
             false,
         ),
@@ -93,6 +131,7 @@ fn parse_toml_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
         .flat_map(|(by, raw)| raw.package.into_iter().map(move |p| (p, by)))
         .map(|(p, by)| {
             let (src, own) = source_of(p.source.as_ref());
+            let dependencies = p.edges();
             let scope = match (p.category.as_deref(), p.optional) {
                 (Some("dev"), _) => Scope::Dev,
                 (_, true) => Scope::Optional,
@@ -106,6 +145,7 @@ fn parse_toml_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
                 source: src,
                 scope,
                 own,
+                dependencies,
             }
         })
         .collect();
@@ -139,9 +179,12 @@ pub fn parse_pipfile_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> 
             let Value::Object(entry) = &prop.value else {
                 continue;
             };
-            let version = json::string(entry, "version")
-                .unwrap_or("")
-                .trim_start_matches("==")
+            let version = json::string(entry, "version").unwrap_or("");
+            let version = version
+                .strip_prefix("===")
+                .or_else(|| version.strip_prefix("=="))
+                .unwrap_or(version)
+                .trim()
                 .to_owned();
             let src = match (
                 json::string(entry, "git"),
@@ -151,6 +194,7 @@ pub fn parse_pipfile_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> 
                 (Some(git), _, _) => Source::Git {
                     url: git.to_owned(),
                     reference: json::string(entry, "ref").map(str::to_owned),
+                    follows_branch: false,
                 },
                 (_, Some(path), _) => Source::Path(path.to_owned()),
                 (_, _, Some(file)) => Source::Url(file.to_owned()),
@@ -165,6 +209,7 @@ pub fn parse_pipfile_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> 
                 source: src,
                 scope,
                 own,
+                dependencies: Vec::new(),
                 span: r.start..r.end,
             });
         }
@@ -193,7 +238,8 @@ mod tests {
             l.packages[1].source,
             Source::Git {
                 url: "https://github.com/o/mylib.git".into(),
-                reference: Some("abc123".into())
+                reference: Some("abc123".into()),
+                follows_branch: false,
             }
         );
 

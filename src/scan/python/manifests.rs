@@ -176,6 +176,7 @@ fn table(table: Option<&PoetryTable>, scope: Scope, out: &mut Vec<Declared>) {
                     Source::Git {
                         url: git.clone(),
                         reference: d.rev.clone().or(d.tag.clone()).or(d.branch.clone()),
+                        follows_branch: d.rev.is_none() && d.tag.is_none(),
                     }
                 } else if let Some(path) = d.path.as_ref().or(d.file.as_ref()) {
                     Source::Path(path.clone())

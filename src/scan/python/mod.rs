@@ -57,6 +57,9 @@ pub struct Locked {
     pub scope: Scope,
     /// The project itself (uv's editable/virtual root).
     pub own: bool,
+    /// What it depends on, by name as written, with the kind of edge
+    /// (uv's `optional-dependencies` are optional).
+    pub dependencies: Vec<(String, Scope)>,
     pub span: Range<usize>,
 }
 

@@ -51,6 +51,7 @@ pub fn declared(text: &str, scope: Scope, span: Range<usize>) -> Option<Declared
             Source::Git {
                 url: url.to_owned(),
                 reference: None,
+                follows_branch: true,
             }
         }
         Some(url) if url.starts_with("file:") => Source::Path(url.to_owned()),
@@ -68,10 +69,16 @@ pub fn declared(text: &str, scope: Scope, span: Range<usize>) -> Option<Declared
     })
 }
 
-/// `==1.2.3` (one exact, non-wildcard pin) → `1.2.3`.
+/// `==1.2.3` (one exact, non-wildcard pin) → `1.2.3`; also with an epoch
+/// (`==1!0.5`) and PEP 440's arbitrary equality (`===1.0-custom`).
 pub fn exact_pin(spec: &str) -> Option<&str> {
-    let version = spec.trim().strip_prefix("==")?.trim();
-    let single = !version.contains([',', '*', ' ', '<', '>', '!', '~', '=']);
+    let spec = spec.trim();
+    let version = spec
+        .strip_prefix("===")
+        .or_else(|| spec.strip_prefix("=="))?
+        .trim();
+    // `!` is the epoch separator here; `!=` would bring a `=`.
+    let single = !version.contains([',', '*', ' ', '<', '>', '~', '=', ';']);
     (single && !version.is_empty()).then_some(version)
 }
 
@@ -102,5 +109,10 @@ mod tests {
         assert_eq!(exact_pin("==1.2.3"), Some("1.2.3"));
         assert_eq!(exact_pin("==1.*"), None);
         assert_eq!(exact_pin(">=1"), None);
+        assert_eq!(exact_pin("==1!0.5"), Some("1!0.5"));
+        assert_eq!(exact_pin("===1.0-custom"), Some("1.0-custom"));
+        assert_eq!(exact_pin("== 2.0"), Some("2.0"));
+        assert_eq!(exact_pin("==1.0,!=1.0.1"), None);
+        assert_eq!(exact_pin("!=1.0"), None);
     }
 }

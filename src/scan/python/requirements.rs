@@ -149,6 +149,7 @@ fn declared(code: &str, scope: Scope, span: std::ops::Range<usize>) -> Option<De
             };
             Source::Git {
                 url: url.to_owned(),
+                follows_branch: reference.is_none(),
                 reference,
             }
         } else {

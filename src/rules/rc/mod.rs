@@ -1,13 +1,18 @@
 //! PSCF-SPM-RC — Recommended Components: every component against the
 //! policy's catalogue (banned, deprecated, recommended), licences and sources.
 
+mod inclusion;
+mod licence;
+mod vulnerability;
+
 use rayon::prelude::*;
 
 use super::registry::RuleInfo;
 use super::{Context, at_least};
 use crate::facts::{Component, Source};
 use crate::finding::{Finding, RuleId, Severity};
-use crate::policy::{ComponentPolicy, Mode, Permission, UnknownLicense};
+use crate::policy::{ComponentPolicy, Mode, Permission};
+use crate::registries;
 
 pub const BANNED: RuleInfo = RuleInfo {
     id: RuleId::new("PSCF-SPM-RC/banned-component"),
@@ -58,7 +63,7 @@ pub const LICENSE_UNKNOWN: RuleInfo = RuleInfo {
     id: RuleId::new("PSCF-SPM-RC/license-unknown"),
     default_severity: Severity::Warning,
     summary: "the policy lists allowed licences but the input gives none (or no valid SPDX expression) for a component",
-    rationale: "A licence that cannot be read cannot be approved. For Cargo, licences come from the crate's manifest in the local cargo cache (`$CARGO_HOME/registry/src`); run `cargo fetch` first so the cache holds every crate.",
+    rationale: "A licence that cannot be read cannot be approved. For Cargo, licences come from each crate's manifest: in the repository for path crates, in the local cargo cache for registry crates (`$CARGO_HOME/registry/src`) and git dependencies (`$CARGO_HOME/git/checkouts`) — run `cargo fetch` first so the cache holds every crate. A `license-file` is matched against the common licence texts; the finding says why a licence stays unknown.",
     fix: "Fetch the dependencies so their manifests are in the cache, or set `components.licenses.unknown: allow` to accept unknown licences.",
     example: "components:\n  licenses:\n    allow: [MIT, Apache-2.0]\n    unknown: warning   # or: allow | note | error",
 };
@@ -109,63 +114,26 @@ fn check_component(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -
     if !banned {
         out.extend(deprecated(ctx, policy, c));
     }
-    out.extend(licence(ctx, policy, c));
+    out.extend(licence::check(ctx, policy, c));
     out.extend(source(ctx, policy, c));
-    out.extend(vulnerabilities(ctx, c));
+    out.extend(vulnerability::check(ctx, c));
+    inclusion::annotate(ctx.facts, c, &mut out);
     out
-}
-
-fn vulnerabilities(ctx: &Context<'_>, c: &Component) -> Vec<Finding> {
-    let purl = &c.purl;
-    ctx.advisories
-        .affecting(purl)
-        .into_iter()
-        .filter_map(|hit| {
-            let a = hit.advisory;
-            let aliases = if a.aliases.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", a.aliases.join(", "))
-            };
-            let severity = a
-                .severity()
-                .map(|s| format!(", severity {s}"))
-                .unwrap_or_default();
-            let summary = a
-                .summary
-                .as_deref()
-                .map(|s| format!(": {s}"))
-                .unwrap_or_default();
-            let message = format!(
-                "`{purl}` is affected by {}{aliases}{severity}{summary}",
-                a.id
-            );
-            let help = match &hit.fixed {
-                Some(fixed) => format!("upgrade `{}` to {fixed} or later", purl.name),
-                None => "no fixed version is known: replace the component or record an exception"
-                    .to_owned(),
-            };
-            let mut f = ctx.component_finding(
-                &KNOWN_VULNERABILITY,
-                &c.location,
-                purl,
-                message,
-                Some(help),
-            )?;
-            f.subject = format!("{purl} {}", a.id);
-            Some(f)
-        })
-        .collect()
 }
 
 /// Whether an entry's optional range covers the component: a component
 /// whose version is not known is only covered by entries without a range.
 fn in_range(range: Option<&crate::version::VersionRange>, c: &Component) -> bool {
-    match (range, &c.purl.version) {
-        (None, _) => true,
-        (Some(r), Some(v)) => r.contains(v) == Some(true),
-        (Some(_), None) => false,
-    }
+    range.is_none_or(|r| version_in(r, &c.purl))
+}
+
+/// The purl's version is in the range; an image pinned by digest is also
+/// in it when its tag is (`node:18@sha256:…` is a `18*` image).
+fn version_in(range: &crate::version::VersionRange, purl: &crate::purl::Purl) -> bool {
+    [purl.version.as_deref(), purl.tag.as_deref()]
+        .into_iter()
+        .flatten()
+        .any(|v| range.contains(v) == Some(true))
 }
 
 /// banned-component, unapproved-component and version-not-allowed; returns
@@ -226,13 +194,13 @@ fn catalogue(
         }
         return false;
     }
-    if let Some(version) = &purl.version {
+    if purl.version.is_some() {
         let ranges: Vec<_> = recommended
             .iter()
             .filter_map(|r| r.versions.as_ref())
             .collect();
         let unrestricted = recommended.iter().any(|r| r.versions.is_none());
-        if !unrestricted && !ranges.iter().any(|r| r.contains(version) == Some(true)) {
+        if !unrestricted && !ranges.iter().any(|r| version_in(r, purl)) {
             let allowed: Vec<String> = ranges.iter().map(ToString::to_string).collect();
             let message = format!(
                 "`{purl}` is outside the allowed versions ({})",
@@ -283,53 +251,6 @@ fn deprecated(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Opt
     Some(finding)
 }
 
-fn licence(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<Finding> {
-    let licenses = policy.licenses.as_ref()?;
-    let purl = &c.purl;
-    let unknown = |why: String| {
-        let mut f = ctx.component_finding(
-            &LICENSE_UNKNOWN,
-            &c.location,
-            purl,
-            why,
-            Some(LICENSE_UNKNOWN.fix.to_owned()),
-        )?;
-        match licenses.unknown {
-            Some(UnknownLicense::Allow) => return None,
-            Some(UnknownLicense::Note) => f.severity = Severity::Note,
-            Some(UnknownLicense::Warning) => f.severity = Severity::Warning,
-            Some(UnknownLicense::Error) => f.severity = Severity::Error,
-            None => {}
-        }
-        Some(f)
-    };
-    let Some(text) = &c.license else {
-        return unknown(format!("the licence of `{purl}` is not known"));
-    };
-    let Ok(expression) = spdx::Expression::parse_mode(text, spdx::ParseMode::LAX) else {
-        return unknown(format!(
-            "the licence of `{purl}` (`{text}`) is not an SPDX expression"
-        ));
-    };
-    let allowed = expression.evaluate(|req| match &req.license {
-        spdx::LicenseItem::Spdx { id, .. } => licenses.allow.iter().any(|a| a == id.name),
-        spdx::LicenseItem::Other(other) => licenses
-            .allow
-            .iter()
-            .any(|a| *a == format!("LicenseRef-{}", other.lic_ref)),
-    });
-    if allowed {
-        return None;
-    }
-    let message =
-        format!("`{purl}` is licensed `{text}`, which the allowed licences do not satisfy");
-    let help = format!(
-        "allowed: {}; replace the component or have its licence reviewed",
-        licenses.allow.join(", ")
-    );
-    ctx.component_finding(&LICENSE_NOT_ALLOWED, &c.location, purl, message, Some(help))
-}
-
 fn source(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<Finding> {
     let rules = &policy.sources;
     let denied = match &c.source {
@@ -339,7 +260,7 @@ fn source(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<
         Source::Registry(registry) => rules
             .registries
             .as_ref()
-            .is_some_and(|allowed| !allowed.iter().any(|a| same_registry(a, registry))),
+            .is_some_and(|allowed| !allowed.iter().any(|a| registries::same(a, registry))),
     };
     if !denied {
         return None;
@@ -362,31 +283,4 @@ fn source(ctx: &Context<'_>, policy: &ComponentPolicy, c: &Component) -> Option<
         message,
         Some(help.to_owned()),
     )
-}
-
-/// Registry names compare as written; URLs without `registry+` / `sparse+`
-/// and trailing slashes.
-fn same_registry(allowed: &str, actual: &str) -> bool {
-    let norm = |s: &str| {
-        s.trim_start_matches("registry+")
-            .trim_start_matches("sparse+")
-            .trim_end_matches('/')
-            .to_ascii_lowercase()
-    };
-    norm(allowed) == norm(actual)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn registries_compare_without_protocol_prefixes() {
-        assert!(same_registry("crates.io", "crates.io"));
-        assert!(same_registry(
-            "sparse+https://my.corp/index/",
-            "https://my.corp/index"
-        ));
-        assert!(!same_registry("crates.io", "https://my.corp/index"));
-    }
 }
