@@ -51,6 +51,22 @@ impl Context<'_> {
         ))
     }
 
+    /// As [`Context::finding`], with the subject its fingerprint is about
+    /// and the help that says how to fix it.
+    pub fn explained(
+        &self,
+        rule: &RuleInfo,
+        location: &Location,
+        subject: &str,
+        message: String,
+        help: String,
+    ) -> Option<Finding> {
+        let mut f = self.finding(rule, location, message)?;
+        f.subject = subject.to_owned();
+        f.help = Some(help);
+        Some(f)
+    }
+
     /// As [`Context::finding`], about a component.
     pub fn component_finding(
         &self,

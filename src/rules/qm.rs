@@ -65,20 +65,6 @@ pub const RULES: &[RuleInfo] = &[
     TESTS_MISSING,
 ];
 
-fn finding(
-    ctx: &Context<'_>,
-    rule: &RuleInfo,
-    at: &Location,
-    subject: &str,
-    message: String,
-    help: String,
-) -> Option<Finding> {
-    let mut f = ctx.finding(rule, at, message)?;
-    f.subject = subject.to_owned();
-    f.help = Some(help);
-    Some(f)
-}
-
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let (Some(policy), Some(facts)) = (&ctx.policy.metrics.quality, &ctx.facts.quality) else {
         return Vec::new();
@@ -94,8 +80,7 @@ pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
 
 fn missing(ctx: &Context<'_>, facts: &QualityFacts, out: &mut Vec<Finding>) {
     for (kind, at, glob) in &facts.missing {
-        out.extend(finding(
-            ctx,
+        out.extend(ctx.explained(
             &QUALITY_REPORT_MISSING,
             &anchor::or_repository(ctx, at),
             kind.key(),
@@ -132,8 +117,7 @@ fn coverage(
                 .clone()
                 .unwrap_or_else(|| anchor::repository_file(ctx))
         };
-        out.extend(finding(
-            ctx,
+        out.extend(ctx.explained(
             &COVERAGE_BELOW_TARGET,
             &at,
             what,
@@ -164,8 +148,7 @@ fn tests(ctx: &Context<'_>, facts: &QualityFacts, out: &mut Vec<Finding>) {
             ),
             None => (report.head.clone(), String::new()),
         };
-        out.extend(finding(
-            ctx,
+        out.extend(ctx.explained(
             &FAILING_TESTS,
             &at,
             "failing",
@@ -202,8 +185,7 @@ fn security(
             .as_ref()
             .map(|t| format!(" at {}", crate::shown::shown(t)))
             .unwrap_or_default();
-        if let Some(mut f) = finding(
-            ctx,
+        if let Some(mut f) = ctx.explained(
             &OPEN_SECURITY_FINDINGS,
             &first.location,
             "open",
@@ -244,8 +226,7 @@ fn level_name(level: crate::policy::SarifLevel) -> &'static str {
 
 fn projects(ctx: &Context<'_>, facts: &QualityFacts, out: &mut Vec<Finding>) {
     for project in facts.projects.iter().filter(|p| p.test_files == 0) {
-        out.extend(finding(
-            ctx,
+        out.extend(ctx.explained(
             &TESTS_MISSING,
             &project.manifest,
             "tests",

@@ -51,10 +51,7 @@ pub(super) fn check_finding(
     help: String,
 ) -> Option<Finding> {
     ctx.policy.requirement(&rule.id)?;
-    let mut f = ctx.finding(rule, at, message)?;
-    f.subject = subject.to_owned();
-    f.help = Some(help);
-    Some(f)
+    ctx.explained(rule, at, subject, message, help)
 }
 
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use super::finding;
 use crate::finding::{Finding, RuleId, Severity};
 use crate::location::Location;
 use crate::policy::ProductPolicy;
@@ -151,8 +150,7 @@ fn missing(ctx: &Context<'_>, product: &ProductPolicy, out: &mut Vec<Finding>) {
             "the product has no descriptor: no `catalog-info.yaml` at the root and no `product:` in the policy".to_owned(),
         ),
     };
-    out.extend(finding(
-        ctx,
+    out.extend(ctx.explained(
         &PRODUCT_DESCRIPTOR_MISSING,
         &at,
         "descriptor",
@@ -187,8 +185,7 @@ fn disagreements(
             their_at.path,
             field.backstage_key()
         );
-        if let Some(mut f) = finding(
-            ctx,
+        if let Some(mut f) = ctx.explained(
             &PRODUCT_DESCRIPTOR_INVALID,
             &at,
             &format!("disagree:{}", field.key()),
@@ -207,21 +204,21 @@ fn disagreements(
 fn check_view(ctx: &Context<'_>, product: &ProductPolicy, view: &View, out: &mut Vec<Finding>) {
     let get = |f: ProductField| view.fields.get(&f);
     if get(ProductField::Owner).is_none() {
-        out.extend(finding(
-            ctx,
-            &PRODUCT_OWNER_MISSING,
-            &view.head,
-            "owner",
-            format!("{} names no owner", view.what),
-            "name the accountable team: `spec.owner: group:<team>` or `product.owner: <team>`"
-                .to_owned(),
-        ));
+        out.extend(
+            ctx.explained(
+                &PRODUCT_OWNER_MISSING,
+                &view.head,
+                "owner",
+                format!("{} names no owner", view.what),
+                "name the accountable team: `spec.owner: group:<team>` or `product.owner: <team>`"
+                    .to_owned(),
+            ),
+        );
     }
     let allowed = product.allowed_lifecycles.join(", ");
     let lifecycle = get(ProductField::Lifecycle);
     match lifecycle {
-        None => out.extend(finding(
-            ctx,
+        None => out.extend(ctx.explained(
             &LIFECYCLE_INVALID,
             &view.head,
             "lifecycle",
@@ -229,8 +226,7 @@ fn check_view(ctx: &Context<'_>, product: &ProductPolicy, view: &View, out: &mut
             format!("declare one of: {allowed}"),
         )),
         Some((stage, at)) if !product.allowed_lifecycles.iter().any(|a| a == stage) => {
-            out.extend(finding(
-                ctx,
+            out.extend(ctx.explained(
                 &LIFECYCLE_INVALID,
                 at,
                 "lifecycle",
@@ -243,8 +239,7 @@ fn check_view(ctx: &Context<'_>, product: &ProductPolicy, view: &View, out: &mut
     for field in &product.required_fields {
         if get(*field).is_none() && !matches!(field, ProductField::Owner | ProductField::Lifecycle)
         {
-            out.extend(finding(
-                ctx,
+            out.extend(ctx.explained(
                 &PRODUCT_DESCRIPTOR_INVALID,
                 &view.head,
                 &format!("required:{}", field.key()),
@@ -265,15 +260,16 @@ fn check_view(ctx: &Context<'_>, product: &ProductPolicy, view: &View, out: &mut
         && let Some((name, at)) = get(ProductField::Name)
         && !is_backstage_name(name)
     {
-        out.extend(finding(
-            ctx,
-            &PRODUCT_DESCRIPTOR_INVALID,
-            at,
-            "name",
-            format!("`{}` is not a valid Backstage entity name", shown(name)),
-            "use 1-63 characters: letters and digits, separated by single `-`, `_` or `.`"
-                .to_owned(),
-        ));
+        out.extend(
+            ctx.explained(
+                &PRODUCT_DESCRIPTOR_INVALID,
+                at,
+                "name",
+                format!("`{}` is not a valid Backstage entity name", shown(name)),
+                "use 1-63 characters: letters and digits, separated by single `-`, `_` or `.`"
+                    .to_owned(),
+            ),
+        );
     }
     dates(ctx, view, lifecycle.map(|(s, _)| s.as_str()), out);
 }
@@ -286,8 +282,7 @@ fn dates(ctx: &Context<'_>, view: &View, lifecycle: Option<&str>, out: &mut Vec<
             continue;
         };
         let Ok(date) = text.parse::<Date>() else {
-            out.extend(finding(
-                ctx,
+            out.extend(ctx.explained(
                 &PRODUCT_DESCRIPTOR_INVALID,
                 at,
                 field.key(),
@@ -304,8 +299,7 @@ fn dates(ctx: &Context<'_>, view: &View, lifecycle: Option<&str>, out: &mut Vec<
                 ProductField::EndOfLife => "reached its end of life",
                 _ => "left support",
             };
-            out.extend(finding(
-                ctx,
+            out.extend(ctx.explained(
                 &END_OF_LIFE_PASSED,
                 at,
                 field.key(),
@@ -319,8 +313,7 @@ fn dates(ctx: &Context<'_>, view: &View, lifecycle: Option<&str>, out: &mut Vec<
         && end_of_life.is_none()
         && let Some((_, at)) = view.fields.get(&ProductField::Lifecycle)
     {
-        out.extend(finding(
-            ctx,
+        out.extend(ctx.explained(
             &DECOMMISSION_PLAN_MISSING,
             at,
             "end-of-life",

@@ -11,7 +11,6 @@ mod security;
 use super::Context;
 use super::registry::RuleInfo;
 use crate::finding::Finding;
-use crate::location::Location;
 
 pub use descriptor::{
     DECOMMISSION_PLAN_MISSING, END_OF_LIFE_PASSED, LIFECYCLE_INVALID, PRODUCT_DESCRIPTOR_INVALID,
@@ -33,21 +32,6 @@ pub const RULES: &[RuleInfo] = &[
     SECURITY_POLICY_MISSING,
     SECURITY_CONTACT_MISSING,
 ];
-
-/// A finding with its subject and help, or `None` when switched off.
-fn finding(
-    ctx: &Context<'_>,
-    rule: &RuleInfo,
-    at: &Location,
-    subject: &str,
-    message: String,
-    help: String,
-) -> Option<Finding> {
-    let mut f = ctx.finding(rule, at, message)?;
-    f.subject = subject.to_owned();
-    f.help = Some(help);
-    Some(f)
-}
 
 pub fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let Some(product) = ctx.policy.product.as_ref() else {

@@ -1,7 +1,6 @@
 //! Code ownership: a CODEOWNERS GitHub accepts, covering every tracked
 //! file, and naming the product's owner.
 
-use super::finding;
 use crate::finding::{Finding, RuleId, Severity};
 use crate::location::Location;
 use crate::rules::Context;
@@ -41,15 +40,16 @@ const EXAMPLES: usize = 5;
 
 pub(super) fn check(ctx: &Context<'_>, owner: Option<&(String, Location)>, out: &mut Vec<Finding>) {
     let Some(codeowners) = &ctx.facts.product.codeowners else {
-        out.extend(finding(
-            ctx,
-            &CODEOWNERS_MISSING,
-            &anchor::repository_file(ctx),
-            "codeowners",
-            "no CODEOWNERS in `.github/`, the root or `docs/`: changes need no owner's review"
-                .to_owned(),
-            "add .github/CODEOWNERS with a default rule such as `* @org/team`".to_owned(),
-        ));
+        out.extend(
+            ctx.explained(
+                &CODEOWNERS_MISSING,
+                &anchor::repository_file(ctx),
+                "codeowners",
+                "no CODEOWNERS in `.github/`, the root or `docs/`: changes need no owner's review"
+                    .to_owned(),
+                "add .github/CODEOWNERS with a default rule such as `* @org/team`".to_owned(),
+            ),
+        );
         return;
     };
     invalid(ctx, codeowners, out);
@@ -64,8 +64,7 @@ pub(super) fn check(ctx: &Context<'_>, owner: Option<&(String, Location)>, out: 
 
 fn invalid(ctx: &Context<'_>, codeowners: &Codeowners, out: &mut Vec<Finding>) {
     if codeowners.too_large {
-        out.extend(finding(
-            ctx,
+        out.extend(ctx.explained(
             &CODEOWNERS_INVALID,
             &codeowners.head,
             "size",
@@ -78,8 +77,7 @@ fn invalid(ctx: &Context<'_>, codeowners: &Codeowners, out: &mut Vec<Finding>) {
         return;
     }
     for line in &codeowners.invalid {
-        out.extend(finding(
-            ctx,
+        out.extend(ctx.explained(
             &CODEOWNERS_INVALID,
             &line.location,
             &format!("line:{}", line.location.line),
@@ -124,8 +122,7 @@ fn unowned(ctx: &Context<'_>, codeowners: &Codeowners, out: &mut Vec<Finding>) {
     } else {
         ""
     };
-    out.extend(finding(
-        ctx,
+    out.extend(ctx.explained(
         &UNOWNED_FILES,
         &codeowners.head,
         "unowned",
@@ -153,8 +150,7 @@ fn descriptor_owner(
     if named {
         return;
     }
-    out.extend(finding(
-        ctx,
+    out.extend(ctx.explained(
         &UNOWNED_FILES,
         &anchor::or_repository(ctx, at),
         "descriptor-owner",

@@ -1,7 +1,6 @@
 //! A reporting channel for vulnerabilities: SECURITY.md with an e-mail
 //! address or URL, or an OpenSSF Security Insights contact.
 
-use super::finding;
 use crate::finding::{Finding, RuleId, Severity};
 use crate::policy::{ProductPolicy, SecurityPolicySource};
 use crate::rules::Context;
@@ -31,8 +30,7 @@ pub(super) fn check(ctx: &Context<'_>, product: &ProductPolicy, out: &mut Vec<Fi
     let insights_contact = facts.insights.as_ref().and_then(|i| i.contact.as_ref());
     if let Some(policy) = &facts.security_policy {
         if policy.contact.is_none() && insights_contact.is_none() {
-            out.extend(finding(
-                ctx,
+            out.extend(ctx.explained(
                 &SECURITY_CONTACT_MISSING,
                 &policy.head,
                 "contact",
@@ -62,8 +60,7 @@ pub(super) fn check(ctx: &Context<'_>, product: &ProductPolicy, out: &mut Vec<Fi
                 .to_owned(),
         ),
     };
-    out.extend(finding(
-        ctx,
+    out.extend(ctx.explained(
         &SECURITY_POLICY_MISSING,
         &at,
         "security-policy",
