@@ -245,6 +245,11 @@ pub struct Finding {
     /// The context of the file it is in (production, test, …), when it is
     /// a file of the tree.
     pub context: Option<crate::context::PathContext>,
+    /// Which of the findings with this rule, path and subject this is, in
+    /// file order (0 for the first): part of the fingerprint, so twelve
+    /// `actions/checkout@v6` in one workflow have twelve. Set by
+    /// [`number_occurrences`].
+    pub occurrence: u32,
 }
 
 impl Finding {
@@ -264,18 +269,26 @@ impl Finding {
             dependency_path: Vec::new(),
             related: Vec::new(),
             context: None,
+            occurrence: 0,
         }
     }
 
-    /// A stable 64-bit FNV-1a hash of rule, path and subject, in hex. Line
-    /// numbers are left out on purpose so a baseline survives edits above.
+    /// A stable 64-bit FNV-1a hash of rule, path, subject and occurrence,
+    /// in hex. Line numbers are left out on purpose so a baseline survives
+    /// edits above; the occurrence is hashed only when it is not the first,
+    /// so a finding alone of its kind keeps the fingerprint it always had.
     pub fn fingerprint(&self) -> String {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for part in [
+        let occurrence = self.occurrence.to_string();
+        let mut parts = vec![
             self.rule.as_str(),
             self.location.path.as_str(),
             &self.subject,
-        ] {
+        ];
+        if self.occurrence > 0 {
+            parts.push(&occurrence);
+        }
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for part in parts {
             for byte in part.bytes().chain(std::iter::once(0)) {
                 hash ^= u64::from(byte);
                 hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
@@ -309,6 +322,44 @@ impl Finding {
             &self.message,
             &self.subject,
         )
+    }
+}
+
+/// Numbers the findings that share rule, path and subject in file order
+/// (line, column, then message): the first is 0. The order of `findings`
+/// does not matter, so numbering again after more findings are added
+/// gives the earlier ones the same numbers.
+pub fn number_occurrences(findings: &mut [Finding]) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| {
+            findings.get(i).map(|f| {
+                (
+                    f.rule.as_str(),
+                    f.location.path.as_str(),
+                    f.subject.as_str(),
+                    f.location.line,
+                    f.location.column,
+                    f.message.as_str(),
+                )
+            })
+        };
+        key(a).cmp(&key(b)).then(a.cmp(&b))
+    });
+    let mut previous: Option<usize> = None;
+    let mut next = 0u32;
+    for i in order {
+        let same = match (previous.and_then(|p| findings.get(p)), findings.get(i)) {
+            (Some(p), Some(f)) => {
+                p.rule == f.rule && p.location.path == f.location.path && p.subject == f.subject
+            }
+            _ => false,
+        };
+        next = if same { next.saturating_add(1) } else { 0 };
+        if let Some(f) = findings.get_mut(i) {
+            f.occurrence = next;
+        }
+        previous = Some(i);
     }
 }
 
@@ -352,6 +403,42 @@ mod tests {
         let mut other = finding(3);
         other.subject = "pkg:cargo/openssl-sys".into();
         assert_ne!(other.fingerprint(), finding(3).fingerprint());
+    }
+
+    /// Twelve findings alike but for their line, as twelve
+    /// `actions/checkout@v6` steps in one workflow.
+    fn twelve(first_line: u32) -> Vec<Finding> {
+        let mut all: Vec<Finding> = (0..12).map(|i| finding(first_line + 3 * i)).collect();
+        all.reverse();
+        number_occurrences(&mut all);
+        all.sort_by_key(|f| f.location.line);
+        all
+    }
+
+    #[test]
+    fn findings_alike_get_distinct_fingerprints_that_survive_a_line_added_above() {
+        let prints: Vec<String> = twelve(5).iter().map(Finding::fingerprint).collect();
+        let mut distinct = prints.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 12);
+        let shifted: Vec<String> = twelve(6).iter().map(Finding::fingerprint).collect();
+        assert_eq!(prints, shifted);
+        // The first keeps the fingerprint a finding alone of its kind has.
+        assert_eq!(prints.first(), Some(&finding(1).fingerprint()));
+    }
+
+    #[test]
+    fn numbering_again_keeps_the_numbers() {
+        let mut all = twelve(5);
+        let before: Vec<u32> = all.iter().map(|f| f.occurrence).collect();
+        let mut other = finding(2);
+        other.rule = RuleId::new("pscf-lint/unused-exception");
+        all.push(other);
+        number_occurrences(&mut all);
+        let after: Vec<u32> = all.iter().take(12).map(|f| f.occurrence).collect();
+        assert_eq!(before, after);
+        assert_eq!(before, (0..12).collect::<Vec<u32>>());
     }
 
     #[test]

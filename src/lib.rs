@@ -309,10 +309,18 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let mut findings = rules::cap_per_file(findings);
-        govern::govern(&ctx, &mut findings);
+        // Printable before numbering and governing: fingerprints, which
+        // exceptions and baselines select by, are of what reports show.
         for f in &mut findings {
             f.make_printable();
         }
+        finding::number_occurrences(&mut findings);
+        let ruled = findings.len();
+        govern::govern(&ctx, &mut findings);
+        for f in findings.iter_mut().skip(ruled) {
+            f.make_printable();
+        }
+        finding::number_occurrences(&mut findings);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         (facts, findings)
     });
