@@ -55,6 +55,10 @@ enum Command {
     Capabilities,
     /// Print every delivery and quality figure with its inputs and DORA band.
     Metrics(MetricsArgs),
+    /// List every exception of the policy as a risk register: owner,
+    /// ticket, expiry, status (active, expiring, expired, unused) and how
+    /// many findings it covers.
+    Exceptions(ExceptionsArgs),
     /// Print the JSON Schema of the policy format (or of `metrics --format json`).
     Schema {
         /// The schema of the `metrics` JSON document instead.
@@ -104,6 +108,33 @@ struct CheckArgs {
     /// Human output: findings only, no summary.
     #[arg(long, short = 'q')]
     quiet: bool,
+}
+
+#[derive(Args, Debug)]
+struct ExceptionsArgs {
+    /// The repository whose policy's exceptions to list (it is checked, to
+    /// know what each exception covers).
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Policy file to use instead of .pscf-lint.yaml at the repository root.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The organisation's policy, as for `check`.
+    #[arg(long, value_name = "FILE", env = "PSCF_LINT_TRUSTED_POLICY")]
+    trusted_policy: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ExceptionsFormat::Table)]
+    format: ExceptionsFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ExceptionsFormat {
+    Table,
+    Json,
+    Csv,
 }
 
 #[derive(Args, Debug)]
@@ -204,6 +235,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Check(args)) => check(args, today, now),
         Some(Command::Inventory(args)) => inventory(args, today),
         Some(Command::Metrics(args)) => metrics(args, today, now),
+        Some(Command::Exceptions(args)) => exceptions(args, today, now),
         Some(Command::Rules) => print(&rules_table()),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Capabilities) => capabilities_table(),
@@ -211,7 +243,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Schema { metrics: true }) => print(&pscf_lint::metrics::schema()),
         Some(Command::Policy {
             command: PolicyCommand::Validate { file },
-        }) => validate(&file),
+        }) => validate(&file, today),
     }
 }
 
@@ -273,6 +305,28 @@ fn check(args: CheckArgs, today: Date, now: Option<Date>) -> i32 {
         Ok(()) => report.exit_code(),
         Err(message) => fail(&message),
     }
+}
+
+fn exceptions(args: ExceptionsArgs, today: Date, now: Option<Date>) -> i32 {
+    let mut options = CheckOptions::new(today);
+    options.now = now;
+    options.config = args.config;
+    options.trusted_policy = args.trusted_policy;
+    options.cargo_home = cargo_home();
+    let register = match pscf_lint::exceptions(&args.path, &options) {
+        Ok(register) => register,
+        Err(CheckError::Policy(errors)) => {
+            eprint!("{}", errors.render(std::io::stderr().is_terminal()));
+            return EXIT_USAGE;
+        }
+        Err(CheckError::Usage(message)) => return fail(&message),
+    };
+    let text = match args.format {
+        ExceptionsFormat::Table => pscf_lint::register::render_table(&register),
+        ExceptionsFormat::Json => pscf_lint::register::render_json(&register),
+        ExceptionsFormat::Csv => pscf_lint::register::render_csv(&register),
+    };
+    write_out(args.output.as_deref(), &text).map_or_else(|m| fail(&m), |()| 0)
 }
 
 fn inventory(args: InventoryArgs, today: Date) -> i32 {
@@ -469,8 +523,10 @@ fn schema() -> String {
     out
 }
 
-fn validate(file: &Path) -> i32 {
-    match policy::load_file(file) {
+fn validate(file: &Path, today: Date) -> i32 {
+    let loaded =
+        policy::load_file(file).and_then(|p| policy::audit_exceptions(&p, today).map(|()| p));
+    match loaded {
         Ok(policy) => {
             let files: Vec<String> = policy.sources.iter().map(|s| s.path.to_string()).collect();
             print(&format!(

@@ -185,6 +185,10 @@ pub enum Suppression {
     Exception {
         reason: String,
         expires: Option<String>,
+        /// Who answers for the accepted risk.
+        owner: Option<String>,
+        /// What tracks the fix.
+        ticket: Option<String>,
     },
     /// Covered by a `pscf-lint: ignore[...]` comment in the scanned file.
     Inline { reason: String, location: Location },
@@ -202,17 +206,42 @@ impl Suppression {
         }
     }
 
+    /// The exception's owner and ticket, where it has them.
+    pub fn owner(&self) -> Option<&str> {
+        match self {
+            Suppression::Exception { owner, .. } => owner.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn ticket(&self) -> Option<&str> {
+        match self {
+            Suppression::Exception { ticket, .. } => ticket.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// When the exception runs out, if it does.
+    pub fn expires(&self) -> Option<&str> {
+        match self {
+            Suppression::Exception { expires, .. } => expires.as_deref(),
+            _ => None,
+        }
+    }
+
     pub fn justification(&self) -> String {
         match self {
             Suppression::Exception {
                 reason,
                 expires: Some(date),
+                ..
             } => {
                 format!("{reason} (exception expires {date})")
             }
             Suppression::Exception {
                 reason,
                 expires: None,
+                ..
             } => reason.clone(),
             Suppression::Inline { reason, location } => {
                 format!("{reason} (inline suppression at {location})")

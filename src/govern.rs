@@ -153,21 +153,29 @@ impl Index {
     }
 }
 
-fn covers_component(exception: &Exception, finding: &Finding) -> bool {
+/// Whether the exception's `purl` and `fingerprint`, where it has them,
+/// cover the finding (rule and path are matched by the index).
+fn covers(exception: &Exception, finding: &Finding) -> bool {
     exception
         .purl
         .as_ref()
         .is_none_or(|p| finding.component.as_ref().is_some_and(|c| p.matches(c)))
+        && exception
+            .fingerprint
+            .as_ref()
+            .is_none_or(|f| *f == finding.fingerprint())
 }
 
 fn expired(exception: &Exception, today: Date) -> bool {
     exception.expires.is_some_and(|date| today > date)
 }
 
-/// Suppresses covered findings and adds the exception findings.
-pub fn govern(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
+/// Suppresses covered findings and adds the exception findings. Returns,
+/// per exception of the policy, how many findings it covers (an expired
+/// one: how many it would).
+pub fn govern(ctx: &Context<'_>, findings: &mut Vec<Finding>) -> Vec<usize> {
     let policy: &Policy = ctx.policy;
-    let mut used = vec![false; policy.exceptions.len()];
+    let mut covered = vec![0usize; policy.exceptions.len()];
     let index = Index::new(&policy.exceptions);
     for finding in findings.iter_mut() {
         // What the repository's config relaxed is always shown.
@@ -178,22 +186,25 @@ pub fn govern(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
             let Some(exception) = policy.exceptions.get(i) else {
                 continue;
             };
-            if !covers_component(exception, finding) {
+            if !covers(exception, finding) {
                 continue;
             }
-            if let Some(flag) = used.get_mut(i) {
-                *flag = true;
+            if let Some(count) = covered.get_mut(i) {
+                *count += 1;
             }
             if !expired(exception, ctx.today) {
                 finding.suppression = Some(Suppression::Exception {
                     reason: exception.reason.clone(),
                     expires: exception.expires.map(|d| d.to_string()),
+                    owner: exception.owner.clone(),
+                    ticket: exception.ticket.clone(),
                 });
                 break;
             }
         }
     }
-    for (exception, used) in policy.exceptions.iter().zip(used) {
+    for (exception, &count) in policy.exceptions.iter().zip(&covered) {
+        let used = count > 0;
         let subject = exception.location.span.start.to_string();
         let finding = if expired(exception, ctx.today) {
             let date = exception.expires.map(|d| d.to_string()).unwrap_or_default();
@@ -229,6 +240,7 @@ pub fn govern(ctx: &Context<'_>, findings: &mut Vec<Finding>) {
         findings.extend(finding);
     }
     inline(ctx, findings);
+    covered
 }
 
 /// Findings about governance itself cannot be silenced where they point.

@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod policy;
 pub mod product;
 pub mod purl;
+pub mod register;
 pub mod registries;
 pub mod report;
 pub mod rules;
@@ -262,14 +263,49 @@ fn content_contexts(policy: &Policy) -> context::ContextSet {
 
 /// Lints the repository at `root`.
 pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> {
+    Ok(run_check(root, options)?.report)
+}
+
+/// Every exception of the policy with its status and how many findings it
+/// covers, from a full check of the repository at `root`.
+pub fn exceptions(root: &Path, options: &CheckOptions) -> Result<register::Register, CheckError> {
+    let checked = run_check(root, options)?;
+    let report = &checked.report;
+    Ok(register::Register::new(
+        &checked.policy.exceptions,
+        &checked.covered,
+        options.today,
+        |path| repo_path(report, path),
+    ))
+}
+
+/// A path as the machine formats give it: from the repository's top, not
+/// escaped (JSON and CSV quote it themselves).
+fn repo_path(report: &Report, path: &location::RelPath) -> String {
+    if report.external.contains(path) {
+        path.as_str().to_owned()
+    } else {
+        format!("{}{}", report.prefix, path)
+    }
+}
+
+/// What one check found, with what the exceptions register needs.
+struct Checked {
+    report: Report,
+    policy: Policy,
+    /// Per exception, how many findings it covers.
+    covered: Vec<usize>,
+}
+
+fn run_check(root: &Path, options: &CheckOptions) -> Result<Checked, CheckError> {
     let (policy, excludes) = prepare(root, options)?;
+    policy::audit_exceptions(&policy, options.today).map_err(CheckError::Policy)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
         .map_err(|e| {
             CheckError::Usage(format!("cannot start {} worker threads: {e}", options.jobs))
         })?;
-    let env = environment(root, &policy, options);
     let advisories = match policy
         .components
         .as_ref()
@@ -279,28 +315,52 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         None => advisories::Database::default(),
     };
     let repo = Repository::of(root);
-    let (facts, findings) = pool.install(|| {
-        let mut files = discover::discover(
-            root,
-            &excludes,
-            options.jobs.max(1),
-            repo.tracked.as_deref(),
-        );
+    let run = Run {
+        policy: &policy,
+        excludes: &excludes,
+        advisories: &advisories,
+        options,
+    };
+    let (report, covered) = pool.install(|| run.evaluate(root, &repo));
+    Ok(Checked {
+        report,
+        policy,
+        covered,
+    })
+}
+
+/// What every evaluation of one check shares: the policy, its excludes and
+/// advisories.
+struct Run<'a> {
+    policy: &'a Policy,
+    excludes: &'a Excludes,
+    advisories: &'a advisories::Database,
+    options: &'a CheckOptions,
+}
+
+impl Run<'_> {
+    /// The findings of the tree at `root` and, per exception, how many it
+    /// covers.
+    fn evaluate(&self, root: &Path, repo: &Repository) -> (Report, Vec<usize>) {
+        let (policy, excludes, options) = (self.policy, self.excludes, self.options);
+        let env = environment(root, policy, options);
+        let mut files =
+            discover::discover(root, excludes, options.jobs.max(1), repo.tracked.as_deref());
         context::apply_policy(&mut files.files, |p| policy.contexts.assign(p));
         let mut facts = scan::scan(&files, &env);
         let tracked_at_top = repo.tracked.as_deref().filter(|_| repo.prefix.is_empty());
         evidence::gather(
             root,
-            &policy,
-            &excludes,
+            policy,
+            excludes,
             options.now,
             tracked_at_top,
             &mut facts,
         );
         let ctx = Context {
-            policy: &policy,
+            policy,
             facts: &facts,
-            advisories: &advisories,
+            advisories: self.advisories,
             today: options.today,
         };
         let mut findings = rules::evaluate(&ctx);
@@ -316,31 +376,31 @@ pub fn check(root: &Path, options: &CheckOptions) -> Result<Report, CheckError> 
         }
         finding::number_occurrences(&mut findings);
         let ruled = findings.len();
-        govern::govern(&ctx, &mut findings);
+        let covered = govern::govern(&ctx, &mut findings);
         for f in findings.iter_mut().skip(ruled) {
             f.make_printable();
         }
         finding::number_occurrences(&mut findings);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        (facts, findings)
-    });
-    let capabilities = capability_statuses(&policy, &facts, &findings);
-    let mut sources = facts.sources;
-    for source in &policy.sources {
-        sources
-            .entry(source.path.clone())
-            .or_insert_with(|| source.clone());
+        let capabilities = capability_statuses(policy, &facts, &findings);
+        let mut sources = facts.sources;
+        for source in &policy.sources {
+            sources
+                .entry(source.path.clone())
+                .or_insert_with(|| source.clone());
+        }
+        let report = Report {
+            root: root.display().to_string(),
+            findings,
+            capabilities,
+            fail_on: options.fail_on.unwrap_or(policy.fail_on),
+            components: facts.components.len(),
+            sources,
+            prefix: repo.prefix.clone(),
+            external: policy.external.iter().cloned().collect(),
+        };
+        (report, covered)
     }
-    Ok(Report {
-        root: root.display().to_string(),
-        findings,
-        capabilities,
-        fail_on: options.fail_on.unwrap_or(policy.fail_on),
-        components: facts.components.len(),
-        sources,
-        prefix: repo.prefix,
-        external: policy.external.iter().cloned().collect(),
-    })
 }
 
 /// For each capability, the worst active finding about a file it needed

@@ -6,7 +6,7 @@
 use super::load::{Loaded, Trust};
 use super::validate::{ComponentsLayer, Layer};
 use super::weaken::{self, Allowance, Weakening, WeakeningKind};
-use super::{ComponentPolicy, InlineSuppressions, LicensePolicy, Policy};
+use super::{ComponentPolicy, ExceptionPolicy, InlineSuppressions, LicensePolicy, Policy};
 
 /// The policy of one run from its layers, in merge order.
 pub fn merge_all(layers: Vec<Loaded>, trusted_given: bool) -> Policy {
@@ -51,6 +51,12 @@ pub fn merge_all(layers: Vec<Loaded>, trusted_given: bool) -> Policy {
                 }
                 weaken::remove(&mut layer, refused);
             }
+        }
+        if let Some(limits) = layer.exception_policy.take() {
+            // Under a trusted policy the repository's limits can only add to
+            // the trusted ones: a later, longer cap never replaces a shorter.
+            let tighten_only = trusted_given && trust == Trust::Repository;
+            merge_exception_policy(&mut policy.exception_policy, limits, tighten_only);
         }
         merge(&mut policy, layer);
         if trusted_given {
@@ -110,6 +116,24 @@ fn merge(policy: &mut Policy, layer: Layer) {
     policy
         .contexts
         .merge(layer.contexts.treatments, layer.contexts.paths);
+}
+
+/// A layer's `exception-policy:` over the limits so far: each cap it sets
+/// replaces the earlier one (or, `tighten_only`, only a longer or absent
+/// one); required fields add up.
+fn merge_exception_policy(into: &mut ExceptionPolicy, layer: ExceptionPolicy, tighten_only: bool) {
+    for (slot, new) in into.max_days.iter_mut().zip(layer.max_days) {
+        let Some((days, at)) = new else { continue };
+        let tighter = slot.as_ref().is_none_or(|(old, _)| days < *old);
+        if tighter || !tighten_only {
+            *slot = Some((days, at));
+        }
+    }
+    for (field, at) in layer.require {
+        if !into.require.iter().any(|(f, _)| *f == field) {
+            into.require.push((field, at));
+        }
+    }
 }
 
 fn merge_components(into: &mut ComponentPolicy, c: ComponentsLayer) {

@@ -5,6 +5,7 @@
 
 mod confine;
 mod error;
+mod exception_policy;
 mod load;
 mod merge;
 pub mod metrics;
@@ -19,6 +20,7 @@ use globset::{Glob, GlobMatcher};
 use jiff::civil::Date;
 
 pub use error::{PolicyError, PolicyErrors};
+pub use exception_policy::audit_exceptions;
 pub use load::{
     BUILTIN_NAME, CONFIG_NAMES, MAX_EXTENDS_DEPTH, MAX_POLICY_BYTES, MAX_POLICY_FILES, Request,
     Trust, builtin_text, discover_config, load, load_file,
@@ -62,6 +64,8 @@ pub struct Policy {
     /// The organisation's own requirements, one per rule id.
     pub declared: Vec<Declared>,
     pub exceptions: Vec<Exception>,
+    /// Limits on every exception (`exception-policy:`).
+    pub exception_policy: ExceptionPolicy,
     /// What the repository's own config relaxed (or tried to, and was
     /// refused), for `pscf-lint/policy-weakened`.
     pub weakenings: Vec<Weakening>,
@@ -379,10 +383,63 @@ pub struct Exception {
     pub rule: RuleSelector,
     pub purl: Option<PurlPattern>,
     pub path: Option<GlobMatcher>,
+    /// The fingerprint of the one finding it covers.
+    pub fingerprint: Option<String>,
     pub reason: String,
+    pub owner: Option<String>,
+    pub ticket: Option<String>,
     pub expires: Option<Date>,
     /// The exception's own place in its policy file.
     pub location: Location,
+    /// Its policy file and the spans of the entry and of `expires`, for
+    /// policy errors that only the merged policy can find.
+    pub source: Arc<SourceFile>,
+    pub span: std::ops::Range<usize>,
+    pub expires_span: Option<std::ops::Range<usize>>,
+}
+
+impl Exception {
+    /// What it selects besides the rule, as written (`purl pkg:npm/x`,
+    /// `path vendor/**`, `fingerprint 0123…`), for the exceptions register.
+    pub fn selector(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(p) = &self.purl {
+            parts.push(format!("purl {p}"));
+        }
+        if let Some(p) = &self.path {
+            parts.push(format!("path {}", p.glob().glob()));
+        }
+        if let Some(f) = &self.fingerprint {
+            parts.push(format!("fingerprint {f}"));
+        }
+        parts.join(", ")
+    }
+
+    /// The rule selector as written.
+    pub fn rule_text(&self) -> &str {
+        match &self.rule {
+            RuleSelector::Exact(id) => id.as_str(),
+            RuleSelector::Glob { text, .. } => text,
+        }
+    }
+}
+
+/// `exception-policy:`, merged.
+#[derive(Debug, Clone, Default)]
+pub struct ExceptionPolicy {
+    /// Per severity (`Severity as usize`: note, warning, error): the most
+    /// days ahead `expires` may be, and where that was set.
+    pub max_days: [Option<(u32, Location)>; 3],
+    /// Fields every exception needs, and where each was required.
+    pub require: Vec<(raw::ExceptionField, Location)>,
+}
+
+impl ExceptionPolicy {
+    pub fn max_days(&self, severity: Severity) -> Option<&(u32, Location)> {
+        self.max_days
+            .get(severity as usize)
+            .and_then(Option::as_ref)
+    }
 }
 
 /// `inline-suppressions:`; `Deny` keeps where it was said.

@@ -48,6 +48,12 @@ pub struct PolicyFile {
     /// Governed exceptions: findings accepted for a reason, until a date.
     #[schemars(with = "Option<Vec<RawException>>")]
     pub exceptions: Option<Vec<Spanned<RawException>>>,
+    /// Limits on every exception of the run: how far ahead `expires` may
+    /// be for a rule of each severity, and which fields every exception
+    /// must have. With `--trusted-policy`, a repository's config may only
+    /// tighten what the trusted policy sets here.
+    #[schemars(with = "Option<RawExceptionPolicy>")]
+    pub exception_policy: Option<Spanned<RawExceptionPolicy>>,
     /// Only read from the trusted policy (`--trusted-policy`): what the
     /// repository's own config may relax. Each entry is a class —
     /// `exceptions`, `severity-lower`, `disable-rules`, `exclude`,
@@ -581,9 +587,64 @@ pub struct RawException {
     /// Glob of the file it covers.
     #[schemars(with = "Option<String>")]
     pub path: Option<Spanned<String>>,
-    /// Why the finding is accepted (shown in every report).
-    pub reason: String,
+    /// The one finding it covers: the 16-hex-digit `fingerprint` of the
+    /// JSON report (`partialFingerprints` in SARIF).
+    #[schemars(with = "Option<String>")]
+    pub fingerprint: Option<Spanned<String>>,
+    /// Why the finding is accepted (shown in every report). Required.
+    #[schemars(with = "String")]
+    pub reason: Option<Spanned<String>>,
+    /// Who answers for the accepted risk (a person or team).
+    #[schemars(with = "Option<String>")]
+    pub owner: Option<Spanned<String>>,
+    /// The ticket that tracks the fix (`SEC-123`, an issue URL).
+    #[schemars(with = "Option<String>")]
+    pub ticket: Option<Spanned<String>>,
     /// Date (YYYY-MM-DD) after which the finding is reported again.
     #[schemars(with = "Option<String>")]
     pub expires: Option<Spanned<String>>,
+}
+
+/// `exception-policy:`, e.g. `{ max-days: { error: 90, warning: 180 },
+/// require: [owner, ticket] }`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawExceptionPolicy {
+    /// The most days after today an exception of a rule with this
+    /// (effective) severity may `expires`; an exception of such a rule then
+    /// needs `expires`. A glob exception is held to its most severe rule.
+    pub max_days: Option<RawMaxDays>,
+    /// Fields every exception must have.
+    #[schemars(with = "Option<Vec<ExceptionField>>")]
+    pub require: Option<Vec<Spanned<ExceptionField>>>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawMaxDays {
+    #[schemars(with = "Option<u32>")]
+    pub error: Option<Spanned<u32>>,
+    #[schemars(with = "Option<u32>")]
+    pub warning: Option<Spanned<u32>>,
+    #[schemars(with = "Option<u32>")]
+    pub note: Option<Spanned<u32>>,
+}
+
+/// A field `exception-policy.require` can ask every exception for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ExceptionField {
+    Owner,
+    Ticket,
+    Expires,
+}
+
+impl ExceptionField {
+    pub fn name(self) -> &'static str {
+        match self {
+            ExceptionField::Owner => "owner",
+            ExceptionField::Ticket => "ticket",
+            ExceptionField::Expires => "expires",
+        }
+    }
 }

@@ -38,6 +38,8 @@ pub struct Layer {
     pub declared: Vec<Declared>,
     pub services: Vec<Service>,
     pub exceptions: Vec<Exception>,
+    /// `exception-policy:`, as this file sets it.
+    pub exception_policy: Option<super::ExceptionPolicy>,
     /// `allow:` (honoured only from trusted files).
     pub allow: Vec<Allowance>,
     pub contexts: ContextsLayer,
@@ -70,6 +72,9 @@ pub struct ComponentsLayer {
     pub registries: Option<Vec<String>>,
     pub advisories: Option<std::path::PathBuf>,
 }
+
+const REASON_HINT: &str =
+    "say why the finding is accepted, e.g. the ticket that tracks its removal";
 
 pub(super) struct Validator<'a> {
     pub(super) source: &'a Arc<SourceFile>,
@@ -148,6 +153,7 @@ pub fn validate(
             .flatten()
             .filter_map(|e| v.exception(e))
             .collect(),
+        exception_policy: file.exception_policy.map(|p| v.exception_policy(p)),
         allow: file
             .allow
             .iter()
@@ -921,6 +927,7 @@ impl Validator<'_> {
 
     fn exception(&mut self, e: Spanned<raw::RawException>) -> Option<Exception> {
         let location = self.location(&e);
+        let span = self.span(&e);
         let raw = e.value;
         let rule = self.rule_selector(&raw.rule);
         let purl = match &raw.purl {
@@ -931,25 +938,114 @@ impl Validator<'_> {
             Some(p) => Some(self.path_glob(p)?.compile_matcher()),
             None => None,
         };
+        let fingerprint = match &raw.fingerprint {
+            Some(f) => Some(self.fingerprint(f)?),
+            None => None,
+        };
         let expires = match &raw.expires {
             Some(d) => Some(self.date(d)?),
             None => None,
         };
-        if raw.reason.trim().is_empty() {
-            self.error(
-                &raw.rule,
-                "an exception needs a non-empty `reason`".to_owned(),
-                Some("say why the finding is accepted, e.g. the ticket that tracks its removal"),
-            );
-            return None;
-        }
+        let reason = match &raw.reason {
+            Some(r) if !r.value.trim().is_empty() => r.value.clone(),
+            Some(r) => {
+                self.error(
+                    r,
+                    "an exception needs a non-empty `reason`".to_owned(),
+                    Some(REASON_HINT),
+                );
+                return None;
+            }
+            None => {
+                self.errors.push(
+                    PolicyError::new(
+                        self.source,
+                        span.start..span.start,
+                        "this exception has no `reason`",
+                    )
+                    .with_help(REASON_HINT),
+                );
+                return None;
+            }
+        };
+        let owner = self.optional_text(raw.owner.as_ref(), "owner")?;
+        let ticket = self.optional_text(raw.ticket.as_ref(), "ticket")?;
         Some(Exception {
             rule: rule?,
             purl,
             path,
-            reason: raw.reason,
+            fingerprint,
+            reason,
+            owner,
+            ticket,
             expires,
             location,
+            source: Arc::clone(self.source),
+            span,
+            expires_span: raw.expires.as_ref().map(|d| self.span(d)),
         })
+    }
+
+    /// `owner` or `ticket`: absent, or text that is not blank.
+    fn optional_text(
+        &mut self,
+        value: Option<&Spanned<String>>,
+        key: &str,
+    ) -> Option<Option<String>> {
+        match value {
+            None => Some(None),
+            Some(v) if v.value.trim().is_empty() => {
+                self.error(
+                    v,
+                    format!("`{key}` is blank"),
+                    Some(&format!("name the {key}, or leave the key out")),
+                );
+                None
+            }
+            Some(v) => Some(Some(v.value.trim().to_owned())),
+        }
+    }
+
+    /// A finding's fingerprint: 16 lowercase hex digits.
+    fn fingerprint(&mut self, value: &Spanned<String>) -> Option<String> {
+        let text = value.value.trim();
+        if text.len() == 16 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return Some(text.to_owned());
+        }
+        self.error(
+            value,
+            format!("`{}` is not a finding fingerprint", value.value),
+            Some("copy the 16 lowercase hex digits of `fingerprint` from `check --format json`"),
+        );
+        None
+    }
+
+    fn exception_policy(&mut self, p: Spanned<raw::RawExceptionPolicy>) -> super::ExceptionPolicy {
+        let mut out = super::ExceptionPolicy::default();
+        let raw = p.value;
+        if let Some(days) = raw.max_days {
+            for (severity, value) in [
+                (crate::finding::Severity::Note, days.note),
+                (crate::finding::Severity::Warning, days.warning),
+                (crate::finding::Severity::Error, days.error),
+            ] {
+                let Some(value) = value else { continue };
+                if value.value == 0 {
+                    self.error(
+                        &value,
+                        "`max-days` must be at least 1".to_owned(),
+                        Some("to refuse exceptions of a rule, ask for a fix instead; an exception needs at least one day"),
+                    );
+                    continue;
+                }
+                if let Some(slot) = out.max_days.get_mut(severity as usize) {
+                    *slot = Some((value.value, self.location(&value)));
+                }
+            }
+        }
+        for field in raw.require.iter().flatten() {
+            out.require.push((field.value, self.location(field)));
+        }
+        out
     }
 }

@@ -65,7 +65,7 @@ struct JsonFinding<'a> {
     component: Option<String>,
     help: Option<&'a str>,
     fingerprint: String,
-    suppressed: Option<Suppressed>,
+    suppressed: Option<Suppressed<'a>>,
     /// production, test, fixture, vendored, generated or minified; `null`
     /// for a place outside the tree (a policy file).
     context: Option<&'static str>,
@@ -90,9 +90,16 @@ struct JsonRelated<'a> {
 }
 
 #[derive(Serialize)]
-struct Suppressed {
+struct Suppressed<'a> {
     kind: &'static str,
     justification: String,
+    /// An exception's owner, ticket and expiry, where it has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<&'a str>,
 }
 
 fn finding<'a>(report: &Report, f: &'a Finding) -> JsonFinding<'a> {
@@ -119,6 +126,9 @@ fn finding<'a>(report: &Report, f: &'a Finding) -> JsonFinding<'a> {
         suppressed: f.suppression.as_ref().map(|s| Suppressed {
             kind: s.kind(),
             justification: s.justification(),
+            owner: s.owner(),
+            ticket: s.ticket(),
+            expires: s.expires(),
         }),
         context: f.context.map(|c| c.as_str()),
         confidence: f.confidence.map(|c| c.as_str()),

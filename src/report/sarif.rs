@@ -151,6 +151,20 @@ struct Region {
 struct Suppression {
     kind: &'static str,
     justification: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<SuppressionProperties>,
+}
+
+/// An exception's owner, ticket and expiry (SARIF has no fields of its
+/// own for them).
+#[derive(Serialize)]
+struct SuppressionProperties {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owner: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires: Option<String>,
 }
 
 fn level(severity: Severity) -> &'static str {
@@ -312,6 +326,12 @@ fn result<'a>(report: &Report, f: &'a Finding, rule_index: usize) -> SarifResult
                     _ => "external",
                 },
                 justification: s.justification(),
+                properties: (s.owner().is_some() || s.ticket().is_some() || s.expires().is_some())
+                    .then(|| SuppressionProperties {
+                        owner: s.owner().map(str::to_owned),
+                        ticket: s.ticket().map(str::to_owned),
+                        expires: s.expires().map(str::to_owned),
+                    }),
             })
             .collect(),
         properties: (f.context.is_some() || f.confidence.is_some()).then(|| ResultProperties {
