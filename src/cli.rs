@@ -108,6 +108,18 @@ struct CheckArgs {
     /// Human output: findings only, no summary.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Report only findings whose fingerprint is not in this baseline
+    /// (written by `--write-baseline`); the others are marked `baseline`.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the fingerprints of today's active findings in FILE; this
+    /// run then reports as the next one with `--baseline FILE` will.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Report only findings that are not already present at git revision
+    /// REV (a commit, branch or tag; its tree is read, not checked out).
+    #[arg(long, value_name = "REV")]
+    new_since: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -269,6 +281,9 @@ fn check(args: CheckArgs, today: Date, now: Option<Date>) -> i32 {
     }
     options.fail_on = args.fail_on.map(FailOn::from);
     options.cargo_home = cargo_home();
+    options.baseline = args.baseline.clone();
+    options.write_baseline = args.write_baseline.clone();
+    options.new_since = args.new_since.clone();
     let report = match pscf_lint::check(&args.path, &options) {
         Ok(report) => report,
         Err(CheckError::Policy(errors)) => {

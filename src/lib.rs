@@ -6,6 +6,7 @@
 //! stage to its module.
 
 pub mod advisories;
+pub mod baseline;
 pub mod capabilities;
 pub mod context;
 pub mod diagnostic;
@@ -64,6 +65,13 @@ pub struct CheckOptions {
     /// `--now`: the delivery window ends on this day instead of at HEAD's
     /// commit time.
     pub now: Option<Date>,
+    /// `--baseline`: findings recorded in this file are suppressed.
+    pub baseline: Option<PathBuf>,
+    /// `--write-baseline`: the active findings are recorded in this file.
+    pub write_baseline: Option<PathBuf>,
+    /// `--new-since`: findings already present at this git revision are
+    /// suppressed.
+    pub new_since: Option<String>,
 }
 
 impl CheckOptions {
@@ -76,6 +84,9 @@ impl CheckOptions {
             fail_on: None,
             cargo_home: None,
             now: None,
+            baseline: None,
+            write_baseline: None,
+            new_since: None,
         }
     }
 }
@@ -297,9 +308,24 @@ struct Checked {
     covered: Vec<usize>,
 }
 
+/// How many files and bytes of a revision `--new-since` writes out: as
+/// many as a large monorepo's checkout, no more.
+const REVISION_LIMITS: git::Limits = git::Limits {
+    max_file_bytes: scan::MAX_FILE_BYTES,
+    max_total_bytes: 4 * 1024 * 1024 * 1024,
+    max_files: 1_000_000,
+};
+
 fn run_check(root: &Path, options: &CheckOptions) -> Result<Checked, CheckError> {
     let (policy, excludes) = prepare(root, options)?;
     policy::audit_exceptions(&policy, options.today).map_err(CheckError::Policy)?;
+    // A bad baseline file is an error before any work is done.
+    let baseline = options
+        .baseline
+        .as_deref()
+        .map(baseline::Baseline::read)
+        .transpose()
+        .map_err(CheckError::Usage)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(options.jobs.max(1))
         .build()
@@ -320,8 +346,31 @@ fn run_check(root: &Path, options: &CheckOptions) -> Result<Checked, CheckError>
         excludes: &excludes,
         advisories: &advisories,
         options,
+        history_root: root,
     };
-    let (report, covered) = pool.install(|| run.evaluate(root, &repo));
+    let (mut report, covered) = pool.install(|| run.evaluate(root, &repo));
+    if let Some(rev) = &options.new_since {
+        let earlier = pool.install(|| run.at_revision(root, rev))?;
+        baseline::Baseline::of(&earlier).apply(&mut report.findings);
+    }
+    if let Some(baseline) = &baseline {
+        baseline.apply(&mut report.findings);
+    }
+    if let Some(path) = &options.write_baseline {
+        let active: Vec<&finding::Finding> = report.active().collect();
+        let text = baseline::Baseline::render(active.iter().copied(), |f| {
+            repo_path(&report, &f.location.path)
+        });
+        let written = baseline::Baseline::of(active.iter().copied());
+        std::fs::write(path, text).map_err(|e| {
+            CheckError::Usage(format!(
+                "cannot write the baseline `{}`: {e}",
+                path.display()
+            ))
+        })?;
+        // This run's report is what the next one with `--baseline` gives.
+        written.apply(&mut report.findings);
+    }
     Ok(Checked {
         report,
         policy,
@@ -330,16 +379,20 @@ fn run_check(root: &Path, options: &CheckOptions) -> Result<Checked, CheckError>
 }
 
 /// What every evaluation of one check shares: the policy, its excludes and
-/// advisories.
+/// advisories, and where delivery history is read.
 struct Run<'a> {
     policy: &'a Policy,
     excludes: &'a Excludes,
     advisories: &'a advisories::Database,
     options: &'a CheckOptions,
+    /// The checked root in its work tree: history is read there even when
+    /// the files come from an earlier revision.
+    history_root: &'a Path,
 }
 
 impl Run<'_> {
-    /// The findings of the tree at `root` and, per exception, how many it
+    /// The findings of the tree at `root` (the checked root, or a
+    /// revision's files written out) and, per exception, how many it
     /// covers.
     fn evaluate(&self, root: &Path, repo: &Repository) -> (Report, Vec<usize>) {
         let (policy, excludes, options) = (self.policy, self.excludes, self.options);
@@ -357,6 +410,15 @@ impl Run<'_> {
             tracked_at_top,
             &mut facts,
         );
+        if root != self.history_root
+            && let Some(delivery) = &policy.metrics.delivery
+        {
+            facts.delivery = Some(history::read(
+                self.history_root,
+                delivery,
+                options.now.and_then(evidence::end_of_day),
+            ));
+        }
         let ctx = Context {
             policy,
             facts: &facts,
@@ -400,6 +462,68 @@ impl Run<'_> {
             external: policy.external.iter().cloned().collect(),
         };
         (report, covered)
+    }
+
+    /// Every finding at git revision `rev` of the repository holding
+    /// `root`, under the same policy: the revision's files under the root
+    /// are written to a private temporary directory (never checked out,
+    /// nothing run) and checked there.
+    fn at_revision(&self, root: &Path, rev: &str) -> Result<Vec<finding::Finding>, CheckError> {
+        let here = Repository::of(root);
+        let git = git::Repository::discover(root).ok_or_else(|| {
+            CheckError::Usage(format!(
+                "`--new-since {rev}`: `{}` is not in a git repository gix can open",
+                root.display()
+            ))
+        })?;
+        let dir = TempDir::new().map_err(CheckError::Usage)?;
+        git.materialise(rev, &here.prefix, dir.path(), &REVISION_LIMITS)
+            .map_err(|e| CheckError::Usage(format!("`--new-since`: {e}")))?;
+        let (report, _) = self.evaluate(dir.path(), &Repository::default());
+        Ok(report.findings)
+    }
+}
+
+/// A directory of our own under the OS temp dir, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<Self, String> {
+        let base = std::env::temp_dir();
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        for attempt in 0..100u32 {
+            let dir = base.join(format!(
+                "pscf-lint-rev-{}-{nanos}-{attempt}",
+                std::process::id()
+            ));
+            // `create_dir` fails on an existing path: the directory is ours.
+            match std::fs::create_dir(&dir) {
+                Ok(()) => return Ok(TempDir(dir)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    return Err(format!(
+                        "cannot create a temporary directory in `{}`: {e}",
+                        base.display()
+                    ));
+                }
+            }
+        }
+        Err(format!(
+            "cannot create a temporary directory in `{}`",
+            base.display()
+        ))
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 

@@ -64,11 +64,15 @@ pub fn render(report: &Report, color: bool) -> String {
         plural(counts.warnings, "warning"),
         plural(counts.notes, "note")
     ));
-    if counts.suppressed > 0 {
-        out.push_str(&format!(
-            " ({} suppressed by exceptions)",
-            counts.suppressed
-        ));
+    let baselined = report.baselined();
+    let excepted = counts.suppressed - baselined;
+    match (excepted, baselined) {
+        (0, 0) => {}
+        (n, 0) => out.push_str(&format!(" ({n} suppressed by exceptions)")),
+        (0, b) => out.push_str(&format!(" ({b} in the baseline)")),
+        (n, b) => out.push_str(&format!(
+            " ({n} suppressed by exceptions, {b} in the baseline)"
+        )),
     }
     out.push_str(&format!(
         " in {}.\n",

@@ -37,6 +37,10 @@ struct Summary {
     warnings: usize,
     notes: usize,
     suppressed: usize,
+    /// Of the suppressed, how many a baseline marks as already known
+    /// (only with `--baseline`, `--write-baseline` or `--new-since`).
+    #[serde(skip_serializing_if = "is_zero")]
+    baselined: usize,
     components: usize,
     capabilities: Vec<Capability>,
 }
@@ -100,6 +104,10 @@ struct Suppressed<'a> {
     ticket: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires: Option<&'a str>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn finding<'a>(report: &Report, f: &'a Finding) -> JsonFinding<'a> {
@@ -167,6 +175,7 @@ pub fn render(report: &Report) -> String {
             warnings: counts.warnings,
             notes: counts.notes,
             suppressed: counts.suppressed,
+            baselined: report.baselined(),
             components: report.components,
             capabilities: report
                 .capabilities

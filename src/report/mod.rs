@@ -109,6 +109,15 @@ impl Report {
         c
     }
 
+    /// How many findings a baseline (`--baseline`, `--new-since`) marks as
+    /// already known.
+    pub fn baselined(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| matches!(f.suppression, Some(crate::finding::Suppression::Baseline)))
+            .count()
+    }
+
     /// 1 when an active finding is at or above `fail_on`, else 0.
     pub fn exit_code(&self) -> i32 {
         i32::from(self.active().any(|f| self.fail_on.fails(f.severity)))
