@@ -232,6 +232,46 @@ fn a_repository_cannot_loosen_the_trusted_cap() {
 }
 
 #[test]
+fn a_longer_cap_from_the_repository_is_reported_and_refused() {
+    let (_, report) = check_json(
+        "exceptions",
+        &[
+            "--config",
+            "fixtures/exceptions/loosen-within.yaml",
+            "--trusted-policy",
+            "fixtures/policies/org/exception-cap.yaml",
+        ],
+    );
+    let weakened: Vec<(u64, String)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == "pscf-lint/policy-weakened" && f["file"] == "loosen-within.yaml")
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap_or_default(),
+                f["message"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .filter(|(_, m)| m.contains("exception-policy"))
+        .collect();
+    assert_eq!(weakened.len(), 1, "{weakened:?}");
+    let (line, message) = weakened.first().cloned().unwrap_or_default();
+    assert_eq!(line, 6);
+    assert!(
+        message.contains("lets exceptions of error rules last 365 days instead of 30"),
+        "{message}"
+    );
+    assert!(message.contains("refused"), "{message}");
+    // Its exception, within the trusted cap, applies.
+    let release = findings(&report)
+        .into_iter()
+        .find(|f| f["rule"] == UNPINNED && f["file"] == RELEASE)
+        .unwrap_or_default();
+    assert_eq!(release["suppressed"]["kind"], "exception");
+}
+
+#[test]
 fn required_fields_are_enforced_on_every_exception() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
     let config = dir.path().join("policy.yaml");

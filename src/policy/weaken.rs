@@ -95,6 +95,9 @@ pub enum Entry {
     Recommended,
     ContextTreatments,
     ContextPaths,
+    /// A longer `exception-policy.max-days`: never applied under a trusted
+    /// policy, whatever its `allow:` says.
+    ExceptionCap,
 }
 
 /// Whether the trusted policy's `allow:` lets this relaxation through.
@@ -201,7 +204,36 @@ pub fn find(policy: &Policy, layer: &Layer) -> Vec<(Entry, Weakening)> {
     }
     components(policy, layer, &mut push);
     contexts(policy, layer, &mut push);
+    exception_caps(policy, layer, &mut push);
     out
+}
+
+/// Caps on exception expiry that the layer makes longer than the policy so
+/// far has them. Under a trusted policy they never apply (the merge keeps
+/// the shorter cap), and are reported as refused.
+fn exception_caps(policy: &Policy, layer: &Layer, push: &mut Push<'_>) {
+    let Some(limits) = &layer.exception_policy else {
+        return;
+    };
+    for severity in [Severity::Error, Severity::Warning, Severity::Note] {
+        let (Some((old, _)), Some(Some((new, at)))) = (
+            policy.exception_policy.max_days(severity),
+            limits.max_days.get(severity as usize),
+        ) else {
+            continue;
+        };
+        if new > old {
+            push(
+                Entry::ExceptionCap,
+                WeakeningKind::Exceptions,
+                at,
+                format!(
+                    "lets exceptions of {severity} rules last {new} days instead of {old} (`exception-policy.max-days.{severity}`)"
+                ),
+                Vec::new(),
+            );
+        }
+    }
 }
 
 /// The content rules, in `contexts.*.content-rules` order.
