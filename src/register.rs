@@ -222,9 +222,9 @@ fn shorten(text: &str, width: usize) -> String {
     out
 }
 
-/// CSV (RFC 4180): every cell quoted, quotes doubled, and a cell that a
-/// spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a
-/// carriage return first) prefixed with `'`.
+/// CSV (RFC 4180): every cell quoted, quotes doubled, hidden characters
+/// written as visible escapes, and a cell that a spreadsheet would run as a
+/// formula (`=`, `+`, `-`, `@` first) prefixed with `'`.
 pub fn render_csv(register: &Register) -> String {
     let mut out = csv_row(HEADERS.iter().take(10).map(|h| (*h).to_owned()));
     for e in &register.entries {
@@ -244,10 +244,11 @@ fn csv_row(cells: impl Iterator<Item = String>) -> String {
 }
 
 fn csv_cell(text: &str) -> String {
-    let text = escape::credentials(text);
+    // Hidden characters written visibly too: the CSV may go to a terminal.
+    let text = escape::inline(&escape::credentials(text)).into_owned();
     let neutral = match text.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
-        _ => text.into_owned(),
+        Some('=' | '+' | '-' | '@') => format!("'{text}"),
+        _ => text,
     };
     format!("\"{}\"", neutral.replace('"', "\"\""))
 }
@@ -300,10 +301,10 @@ mod tests {
         assert_eq!(csv_cell("plain"), "\"plain\"");
         assert_eq!(csv_cell("say \"no\""), "\"say \"\"no\"\"\"");
         assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        for start in ["+1", "-1", "@SUM(A1)", "\tx"] {
+        for start in ["+1", "-1", "@SUM(A1)"] {
             assert!(csv_cell(start).starts_with("\"'"), "{start}");
         }
-        assert_eq!(csv_cell("a,b\nc"), "\"a,b\nc\"");
+        assert_eq!(csv_cell("a,b\nc\u{1b}[2J"), "\"a,b\\nc\\u{1b}[2J\"");
     }
 
     #[test]
