@@ -117,17 +117,19 @@ fn resolve(id: &str) -> Result<&'static RuleInfo, String> {
     if let Some(rule) = registry::find(id) {
         return Ok(rule);
     }
-    let by_slug: Vec<&'static RuleInfo> = registry::all().filter(|r| r.id.slug() == id).collect();
-    match by_slug.as_slice() {
-        [rule] => return Ok(rule),
-        [] => {}
-        several => {
-            let ids: Vec<&str> = several.iter().map(|r| r.id.as_str()).collect();
+    match by_slug(id, registry::all().map(|r| r.id.as_str())) {
+        Ok(Some(full)) => {
+            if let Some(rule) = registry::find(full) {
+                return Ok(rule);
+            }
+        }
+        Ok(None) => {}
+        Err(candidates) => {
             return Err(format!(
                 "`{}` names {} rules: {}; give the full id",
                 pscf_lint::escape::inline(id),
-                ids.len(),
-                ids.join(", ")
+                candidates.len(),
+                candidates.join(", ")
             ));
         }
     }
@@ -139,6 +141,22 @@ fn resolve(id: &str) -> Result<&'static RuleInfo, String> {
         "unknown rule `{}`{hint} (`pscf-lint rules` lists every rule)",
         pscf_lint::escape::inline(id)
     ))
+}
+
+/// The one id among `ids` whose slug (the part after `/`) is `slug`;
+/// `Err` with every candidate when there are several.
+fn by_slug<'a>(
+    slug: &str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<Option<&'a str>, Vec<&'a str>> {
+    let found: Vec<&str> = ids
+        .filter(|id| id.split_once('/').is_some_and(|(_, s)| s == slug))
+        .collect();
+    match found.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        _ => Err(found),
+    }
 }
 
 /// The full id of the rule whose slug is nearest a misspelt slug.
@@ -238,4 +256,27 @@ pub fn completions(shell: clap_complete::Shell, mut command: clap::Command) -> i
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "pscf-lint", &mut script);
     print(&String::from_utf8_lossy(&script))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::by_slug;
+
+    #[test]
+    fn a_slug_resolves_when_one_rule_has_it() {
+        let ids = [
+            "PSCF-SPM-RC/banned-component",
+            "PSCF-SPM-MAR/unpinned-action",
+        ];
+        assert_eq!(
+            by_slug("unpinned-action", ids.into_iter()),
+            Ok(Some("PSCF-SPM-MAR/unpinned-action"))
+        );
+        assert_eq!(by_slug("unpinned", ids.into_iter()), Ok(None));
+        let shared = ["PSCF-SPM-RSS/sast", "PSCF-SPM-MAR/sast", "PSCF-SPM-RC/x"];
+        assert_eq!(
+            by_slug("sast", shared.into_iter()),
+            Err(vec!["PSCF-SPM-RSS/sast", "PSCF-SPM-MAR/sast"])
+        );
+    }
 }
