@@ -637,9 +637,13 @@ fn validate(file: &Path, colors: &Colors) -> i32 {
     match policy::load_file(file) {
         Ok(policy) => {
             let files: Vec<String> = policy.sources.iter().map(|s| s.path.to_string()).collect();
+            let shown = if policy::is_stdin(file) {
+                policy::STDIN_DISPLAY.to_owned()
+            } else {
+                pscf_lint::escape::inline(&file.display().to_string()).into_owned()
+            };
             print(&format!(
-                "{}: policy is valid ({})\n",
-                file.display(),
+                "{shown}: policy is valid ({})\n",
                 files.join(" <- ")
             ))
         }

@@ -340,6 +340,12 @@ fn misspelt_keys_at_any_depth_get_a_did_you_mean() {
         ),
         ("contexts:\n  tests: {}\n", "tests", "test"),
         (
+            "contexts:\n  test:\n    content-rules: { hardcoded-secrt: note }\n",
+            "hardcoded-secrt",
+            "hardcoded-secret",
+        ),
+        ("product:\n  support:\n    contct: x\n", "contct", "contact"),
+        (
             "services:\n  - id: sast\n    requried: true\n",
             "requried",
             "required",
@@ -369,6 +375,11 @@ fn misspelt_keys_at_any_depth_get_a_did_you_mean() {
             r.stderr
         );
     }
+    // A misspelt value of a closed set gets one too.
+    let r = validate_text("fail-on: eror\n");
+    assert!(r.stderr.contains("did you mean `error`?"), "{}", r.stderr);
+    let r = validate_text("contexts:\n  test:\n    content-rules: nope\n");
+    assert!(r.stderr.contains("unknown variant `nope`"), "{}", r.stderr);
     // Nothing close: no guess, the schema hint only.
     let r = validate_text("zzzzzzzzzz: 1\nfail-on: error\n");
     assert!(!r.stderr.contains("did you mean"), "{}", r.stderr);

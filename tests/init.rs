@@ -142,3 +142,68 @@ fn a_planted_symlink_is_never_written_through() {
         "keep\n"
     );
 }
+
+/// The starter with every commented example switched on: a comment line
+/// whose text is a key (`# rules:`) or indented YAML (`#   - id: sast`).
+fn uncommented(starter: &str) -> String {
+    let is_key = |rest: &str| {
+        rest.split_once(':').is_some_and(|(key, _)| {
+            !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+        })
+    };
+    starter
+        .lines()
+        .map(|line| {
+            if let Some(rest) = line.strip_prefix("# ")
+                && (is_key(rest) || rest.starts_with(' '))
+            {
+                return rest.to_owned();
+            }
+            if let Some(rest) = line.strip_prefix("  # ")
+                && is_key(rest)
+            {
+                return format!("  {rest}");
+            }
+            line.to_owned()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Every example the starter shows is itself valid: switching all of
+/// them on still passes `policy validate`.
+#[test]
+fn every_commented_example_is_valid_policy() {
+    for fixture in ["pom-missing", "pom-clean", "rc-polyglot", "cargo-clean"] {
+        let r = run(&["init", &format!("fixtures/{fixture}"), "--stdout"]);
+        assert_eq!(r.code, 0, "{fixture}: {}", r.stderr);
+        let all_on = uncommented(&r.stdout);
+        for section in [
+            "\ncomponents:",
+            "\nrequirements:",
+            "\nservices:",
+            "\nrules:",
+            "\nexceptions:",
+            "\ncontexts:",
+            "\nmetrics:",
+            "\ninline-suppressions:",
+            "\nexclude:",
+        ] {
+            assert!(
+                all_on.contains(section),
+                "{fixture}: {section} in\n{all_on}"
+            );
+        }
+        let out = common::pscf_lint()
+            .args(["policy", "validate", "-"])
+            .write_stdin(all_on.clone())
+            .output()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{fixture}: {}\n{all_on}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
