@@ -138,6 +138,16 @@ fn config_dash_reads_the_policy_from_stdin() {
     // it relaxes is reported; otherwise the findings are the file's.
     let weakened = "pscf-lint/policy-weakened".to_owned();
     assert!(stdin_rules.contains(&weakened), "{stdin_rules:?}");
+    // …at a place named `<stdin>`, not a file of the tree.
+    let report: Value = serde_json::from_str(&from_stdin.stdout).unwrap_or_default();
+    let places: Vec<&str> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["rule"] == "pscf-lint/policy-weakened")
+        .filter_map(|f| f["file"].as_str())
+        .collect();
+    assert_eq!(places, ["<stdin>"]);
     assert!(!rules(&from_file.stdout).contains(&weakened));
     let others: Vec<String> = stdin_rules.into_iter().filter(|r| *r != weakened).collect();
     assert_eq!(others, rules(&from_file.stdout));
