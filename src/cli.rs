@@ -317,6 +317,40 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
+/// Parses the command line; clap's own usage errors and help follow
+/// `--color` too (under `auto` clap honours `NO_COLOR` and
+/// `CLICOLOR_FORCE` itself).
+pub fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let choice = color_flag(&args);
+    let mut command = Cli::command().color(choice);
+    let matches = command.try_get_matches_from_mut(args)?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.with_cmd(&command))
+}
+
+/// The last `--color` value on the command line, before any `--`.
+fn color_flag(args: &[OsString]) -> clap::ColorChoice {
+    let mut choice = clap::ColorChoice::Auto;
+    let mut words = args.iter().map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            break;
+        }
+        let value = match word.strip_prefix("--color") {
+            Some("") => words.next().map(|v| v.into_owned()),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        };
+        choice = match value.as_deref() {
+            Some("always") => clap::ColorChoice::Always,
+            Some("never") => clap::ColorChoice::Never,
+            Some(_) => clap::ColorChoice::Auto,
+            None => choice,
+        };
+    }
+    choice
+}
+
 /// The command line with `check` put first when it names no command:
 /// `pscf-lint PATH [OPTIONS]` and `pscf-lint [OPTIONS]` are `check`'s, and
 /// `pscf-lint --now D metrics` still runs `metrics`. A directory named like

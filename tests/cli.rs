@@ -78,6 +78,25 @@ fn colour_of_policy_errors_follows_the_flag_then_no_color_then_clicolor_force() 
 }
 
 #[test]
+fn colour_of_usage_errors_follows_the_same_rules() {
+    let coloured = |extra: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["check", "--format", "xml"];
+        args.extend_from_slice(extra);
+        let r = run_with(&args, "", env);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        r.stderr.contains(ESC)
+    };
+    assert!(!coloured(&[], &[]));
+    assert!(coloured(&[], &[("CLICOLOR_FORCE", "1")]));
+    assert!(!coloured(
+        &[],
+        &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]
+    ));
+    assert!(coloured(&["--color", "always"], &[("NO_COLOR", "1")]));
+    assert!(!coloured(&["--color=never"], &[("CLICOLOR_FORCE", "1")]));
+}
+
+#[test]
 fn colour_of_the_human_report_follows_the_same_rules() {
     let coloured = |extra: &[&str], env: &[(&str, &str)]| {
         let mut args = vec!["check", "fixtures/cargo-broken"];
