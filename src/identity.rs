@@ -5,7 +5,7 @@
 //! `metadata.name`), else from the root manifest; the version and purl
 //! from the root manifest (`Cargo.toml` `[package]` or
 //! `[workspace.package]`, `package.json`, `pyproject.toml` `[project]` or
-//! `[tool.poetry]`). The manifests are those the scan already read; nothing
+//! `[tool.poetry]`, `go.mod`'s `module`). The manifests are those the scan already read; nothing
 //! else is opened.
 
 use std::collections::BTreeMap;
@@ -62,6 +62,7 @@ fn root_package(sources: &BTreeMap<RelPath, Arc<SourceFile>>) -> Option<RootPack
         text("Cargo.toml").and_then(cargo),
         text("package.json").and_then(npm),
         text("pyproject.toml").and_then(python),
+        text("go.mod").and_then(golang),
     ];
     let mut found = found.into_iter().flatten();
     let first = found.next()?;
@@ -154,6 +155,27 @@ fn python(text: &str) -> Option<RootPackage> {
         })
 }
 
+/// `module example.com/app` (a Go module has no version of its own).
+fn golang(text: &str) -> Option<RootPackage> {
+    let module = text
+        .lines()
+        .take(1000)
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("module")
+                .filter(|rest| rest.starts_with([' ', '\t']))
+        })?
+        .split("//")
+        .next()?
+        .trim()
+        .trim_matches('"');
+    (!module.is_empty() && !module.contains(char::is_whitespace)).then(|| RootPackage {
+        ecosystem: Ecosystem::Golang,
+        name: Some(module.to_owned()),
+        version: None,
+    })
+}
+
 fn named(ecosystem: Ecosystem, manifest: NameVersion) -> Option<RootPackage> {
     let name = Field::text(manifest.name.as_ref())?;
     Some(RootPackage {
@@ -227,6 +249,17 @@ mod tests {
             )]),
         );
         assert_eq!(id.name.as_deref(), Some("Svc"));
+        let id = identify(
+            None,
+            &sources(&[(
+                "go.mod",
+                "// x\nmodule \"github.com/acme/api\" // main\n\ngo 1.22\n",
+            )]),
+        );
+        assert_eq!(
+            id.purl.map(|p| p.to_string()).as_deref(),
+            Some("pkg:golang/github.com/acme/api")
+        );
         // A virtual workspace gives way to a named manifest beside it.
         let id = identify(
             None,

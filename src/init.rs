@@ -17,7 +17,7 @@ use crate::purl::Ecosystem;
 /// What `init` found in the repository.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Survey {
-    /// Ecosystems of the components found.
+    /// Ecosystems of the components, manifests and workflows found.
     pub ecosystems: BTreeSet<Ecosystem>,
     /// The product's name (descriptor, else root manifest, else directory).
     pub product: Option<String>,
@@ -86,14 +86,14 @@ fn header(out: &mut String, survey: &Survey) {
          # prints the whole format, `pscf-lint explain RULE` explains a rule.\n#\n",
     );
     if survey.ecosystems.is_empty() {
-        out.push_str("# Found no third-party components.\n");
+        out.push_str("# Found no manifest, lockfile, workflow or Dockerfile.\n");
     } else {
         let found: Vec<&str> = survey
             .ecosystems
             .iter()
             .map(|e| ecosystem_label(*e))
             .collect();
-        let _ = writeln!(out, "# Found components of: {}.", found.join(", "));
+        let _ = writeln!(out, "# Ecosystems found: {}.", found.join(", "));
     }
     out.push_str(
         "\n# Start from the built-in policy (every implemented rule, with defaults).\n\

@@ -155,6 +155,11 @@ pub fn survey(root: &Path, options: &CheckOptions) -> Result<init::Survey, Check
         configs: globset::GlobSet::empty(),
         content: context::ContextSet::EMPTY,
     };
+    let manifests: std::collections::BTreeSet<purl::Ecosystem> = files
+        .files
+        .iter()
+        .filter_map(|f| ecosystem_of(f.kind))
+        .collect();
     let facts = scan::scan(&files, &env);
     let (product, _) = scan::product::collect(&facts.sources);
     let catalog_name = product
@@ -177,7 +182,13 @@ pub fn survey(root: &Path, options: &CheckOptions) -> Result<init::Survey, Check
         .map(|d| (*d).to_owned())
         .collect();
     Ok(init::Survey {
-        ecosystems: facts.components.iter().map(|c| c.ecosystem()).collect(),
+        // A manifest says so even when it declares no dependency yet.
+        ecosystems: facts
+            .components
+            .iter()
+            .map(|c| c.ecosystem())
+            .chain(manifests)
+            .collect(),
         product: identity.name.or_else(|| {
             root.canonicalize()
                 .ok()
@@ -187,6 +198,26 @@ pub fn survey(root: &Path, options: &CheckOptions) -> Result<init::Survey, Check
         owner,
         test_data,
     })
+}
+
+/// The ecosystem a manifest, lockfile or workflow belongs to.
+fn ecosystem_of(kind: discover::FileKind) -> Option<purl::Ecosystem> {
+    use discover::FileKind as K;
+    use purl::Ecosystem as E;
+    match kind {
+        K::CargoManifest | K::CargoLock => Some(E::Cargo),
+        K::PackageJson | K::PackageLock | K::PnpmLock | K::YarnLock => Some(E::Npm),
+        K::GoMod => Some(E::Golang),
+        K::Workflow | K::ActionManifest => Some(E::Github),
+        K::Dockerfile | K::Compose => Some(E::Docker),
+        K::Requirements
+        | K::Pyproject
+        | K::Pipfile
+        | K::PoetryLock
+        | K::UvLock
+        | K::PipfileLock => Some(E::Pypi),
+        _ => None,
+    }
 }
 
 /// The product's name as its descriptor gives it: the policy's

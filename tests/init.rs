@@ -44,7 +44,7 @@ fn the_starter_names_ecosystems_product_and_owner_and_validates() {
         .unwrap_or_else(|e| panic!("{e}"));
     for expected in [
         "extends: [builtin:pscf-spm]",
-        "# Found components of: JavaScript (npm, pnpm, Yarn), Python (PyPI), Go modules, GitHub Actions, container images.",
+        "# Ecosystems found: JavaScript (npm, pnpm, Yarn), Python (PyPI), Go modules, GitHub Actions, container images.",
         "owner: \"acme/platform\"",
         "#     - purl: pkg:npm/request",
         "#     - purl: pkg:pypi/pycrypto",
@@ -75,7 +75,27 @@ fn the_product_is_named_by_its_descriptor_or_manifest() {
     let r = run(&["init", "fixtures/cargo-clean", "--stdout"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("  name: \"clean-app\""), "{}", r.stdout);
-    assert!(r.stdout.contains("Rust (Cargo)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("# Ecosystems found: Rust (Cargo).\n"),
+        "{}",
+        r.stdout
+    );
+    // Nothing of any ecosystem, and a manifest without dependencies.
+    let r = run(&["init", "fixtures/pom-missing", "--stdout"]);
+    assert!(r.stdout.contains("# Found no manifest"), "{}", r.stdout);
+    let bare = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        bare.path().join("Cargo.toml"),
+        "[package]\nname = \"bare\"\nversion = \"0.1.0\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let r = run(&["init", &path(&bare), "--stdout"]);
+    assert!(
+        r.stdout.contains("# Ecosystems found: Rust (Cargo).\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("  name: \"bare\""), "{}", r.stdout);
     // With catalog-info.yaml, the descriptor is left to it.
     let r = run(&["init", "fixtures/pom-clean", "--stdout"]);
     assert!(
