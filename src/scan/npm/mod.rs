@@ -5,7 +5,6 @@
 mod graph;
 mod package_json;
 mod package_lock;
-mod package_lock_stream;
 mod pnpm;
 mod resolve;
 mod yarn;

@@ -9,16 +9,6 @@ use crate::json;
 use crate::location::SourceFile;
 
 pub fn parse_package_lock(source: &SourceFile) -> Result<Lockfile, FileProblem> {
-    // v2/v3 straight from the text; v1, JSON with comments or a syntax
-    // error through the tree, which also locates the error.
-    if let Some(packages) = super::package_lock_stream::read(&source.text) {
-        return Ok(Lockfile {
-            path: source.path.clone(),
-            kind: LockKind::Npm,
-            packages,
-            importers: Vec::new(),
-        });
-    }
     let value = json::parse(source)?;
     let root = value.as_object().ok_or_else(|| FileProblem::Unparsable {
         location: source.location(0..0),
@@ -51,7 +41,7 @@ fn scope(entry: &Object<'_>) -> Scope {
 /// v2/v3: `"node_modules/a/node_modules/b": { version, resolved, ... }`.
 /// Keys without `node_modules/` are workspace package folders; `link: true`
 /// entries point at them.
-pub(super) fn read_packages(flat: &Object<'_>, out: &mut Vec<LockedPackage>) {
+fn read_packages(flat: &Object<'_>, out: &mut Vec<LockedPackage>) {
     for prop in &flat.properties {
         let key = prop.name.as_str();
         let Value::Object(entry) = &prop.value else {
