@@ -1,12 +1,14 @@
 //! The PSCF capability catalogue (all 33 capabilities, OWASP PSCF data,
 //! CC BY-SA 4.0), embedded for `pscf-lint capabilities` and `explain`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::location::{RelPath, SourceFile};
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+/// One capability; serialised for `capabilities --format json` with the
+/// report's snake_case keys.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(rename_all(deserialize = "kebab-case", serialize = "snake_case"))]
 pub struct CapabilityEntry {
     pub id: String,
     pub name: String,

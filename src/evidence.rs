@@ -51,7 +51,12 @@ pub fn gather(
                 problem,
             }));
         facts.quality = Some(QualityFacts {
-            projects: scan::tests_present::projects(root, &facts.paths, &facts.sources),
+            projects: scan::tests_present::projects(
+                root,
+                &facts.paths,
+                &facts.sources,
+                &facts.contexts,
+            ),
             ..reports
         });
     }
@@ -71,7 +76,12 @@ pub fn quality(
 ) -> QualityFacts {
     let (reports, _) = scan::reports::collect(root, policy, excludes);
     QualityFacts {
-        projects: scan::tests_present::projects(root, &facts.paths, &facts.sources),
+        projects: scan::tests_present::projects(
+            root,
+            &facts.paths,
+            &facts.sources,
+            &facts.contexts,
+        ),
         ..reports
     }
 }

@@ -100,6 +100,16 @@ impl Component {
         self.purl.ecosystem
     }
 
+    /// Rewrites a legacy licence expression (`MIT/Apache-2.0`) as SPDX,
+    /// so that every report shows the same valid expression.
+    pub fn normalise_licence(&mut self) {
+        if let Some(text) = &self.license
+            && let std::borrow::Cow::Owned(spdx) = crate::licence_expression::normalise(text)
+        {
+            self.license = Some(spdx);
+        }
+    }
+
     /// Masks credentials in every URL the component carries
     /// (a token as the user or password of a git dependency's URL):
     /// no rule needs them, and every report and inventory shows these.

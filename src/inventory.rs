@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::facts::{Component, Scope};
@@ -15,6 +16,8 @@ use crate::report::json::Tool;
 pub struct Inventory {
     pub components: Vec<Component>,
     pub graphs: Graphs,
+    /// What the SBOM calls the product.
+    pub product: crate::identity::ProductIdentity,
 }
 
 /// One row of the inventory: a component as one lockfile resolves it.
@@ -129,15 +132,25 @@ pub fn render_table(inventory: &Inventory) -> String {
     out
 }
 
-#[derive(Serialize)]
+/// The document kind of `inventory --format json`.
+pub const KIND: &str = "inventory";
+
+/// `pscf-lint inventory --format json`: one entry per component and
+/// lockfile.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "pscf-lint inventory")]
 struct JsonInventory<'a> {
+    /// Always 1 for this shape.
     version: u32,
+    /// Always `inventory`.
+    #[schemars(extend("const" = "inventory"))]
+    kind: &'static str,
     tool: Tool,
     root: &'a str,
     components: Vec<JsonComponent>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct JsonComponent {
     purl: String,
     ecosystem: &'static str,
@@ -161,6 +174,7 @@ struct JsonComponent {
 pub fn render_json(root: &str, inventory: &Inventory) -> String {
     let doc = JsonInventory {
         version: 1,
+        kind: KIND,
         tool: Tool::THIS,
         root,
         components: inventory
@@ -190,6 +204,14 @@ pub fn render_json(root: &str, inventory: &Inventory) -> String {
             .collect(),
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// The JSON Schema of the `inventory --format json` document.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(JsonInventory<'static>);
+    let mut out = serde_json::to_string_pretty(&schema).unwrap_or_default();
     out.push('\n');
     out
 }

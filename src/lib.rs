@@ -8,6 +8,7 @@
 pub mod advisories;
 pub mod baseline;
 pub mod capabilities;
+pub mod color;
 pub mod context;
 pub mod diagnostic;
 pub mod discover;
@@ -19,13 +20,17 @@ pub mod git;
 pub mod govern;
 pub mod graph;
 pub mod history;
+pub mod identity;
+pub mod init;
 pub mod inventory;
 pub mod json;
+pub mod licence_expression;
 pub mod licence_text;
 pub mod location;
 pub mod metrics;
 pub mod policy;
 pub mod product;
+pub mod progress;
 pub mod purl;
 pub mod register;
 pub mod registries;
@@ -122,9 +127,126 @@ pub fn inventory(root: &Path, options: &CheckOptions) -> Result<inventory::Inven
         ..environment(root, &policy, options)
     };
     let facts = scan::scan(&files, &env);
+    let product = identity::identify(descriptor_name(&policy, &facts).as_deref(), &facts.sources);
     Ok(inventory::Inventory {
         components: facts.components,
         graphs: facts.graphs,
+        product,
+    })
+}
+
+/// Top-level directories that usually hold test data, not product code.
+const TEST_DATA_DIRS: [&str; 5] = ["fixtures", "testdata", "test-data", "examples", "vendor"];
+
+/// What `pscf-lint init` needs to know about the repository at `root`
+/// (no policy is read: the repository's own may be missing or broken).
+pub fn survey(root: &Path, options: &CheckOptions) -> Result<init::Survey, CheckError> {
+    if !root.is_dir() {
+        return Err(CheckError::Usage(format!(
+            "`{}` is not a directory",
+            root.display()
+        )));
+    }
+    let excludes =
+        Excludes::new(&[]).map_err(|e| CheckError::Usage(format!("exclude globs: {e}")))?;
+    let repo = Repository::of(root);
+    let files = discover::discover(
+        root,
+        &excludes,
+        options.jobs.max(1),
+        repo.tracked.as_deref(),
+    );
+    let mut retain = globset::GlobSetBuilder::new();
+    for glob in scan::product::retained_globs() {
+        retain.add(glob);
+    }
+    let env = scan::Environment {
+        root: root.to_path_buf(),
+        cargo_home: None,
+        retain: retain.build().unwrap_or_else(|_| globset::GlobSet::empty()),
+        configs: globset::GlobSet::empty(),
+        content: context::ContextSet::EMPTY,
+    };
+    let manifests: std::collections::BTreeSet<purl::Ecosystem> = files
+        .files
+        .iter()
+        .filter_map(|f| ecosystem_of(f.kind))
+        .collect();
+    let facts = scan::scan(&files, &env);
+    let (product, _) = scan::product::collect(&facts.sources);
+    let catalog_name = product
+        .descriptors
+        .first()
+        .and_then(|d| d.get(product::ProductField::Name))
+        .map(|n| n.value.clone());
+    let identity = identity::identify(catalog_name.as_deref(), &facts.sources);
+    let owner = product.codeowners.as_ref().and_then(|c| {
+        c.rules
+            .iter()
+            .rev()
+            .find(|r| matches!(r.pattern.as_str(), "*" | "/*" | "**" | "/**"))
+            .and_then(|r| r.owners.first())
+            .map(|o| o.value.clone())
+    });
+    let test_data = TEST_DATA_DIRS
+        .iter()
+        .filter(|d| std::fs::symlink_metadata(root.join(d)).is_ok_and(|m| m.is_dir()))
+        .map(|d| (*d).to_owned())
+        .collect();
+    Ok(init::Survey {
+        // A manifest says so even when it declares no dependency yet.
+        ecosystems: facts
+            .components
+            .iter()
+            .map(|c| c.ecosystem())
+            .chain(manifests)
+            .collect(),
+        product: identity.name.or_else(|| {
+            root.canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        }),
+        has_catalog: product.catalog.is_some(),
+        owner,
+        test_data,
+    })
+}
+
+/// The ecosystem a manifest, lockfile or workflow belongs to.
+fn ecosystem_of(kind: discover::FileKind) -> Option<purl::Ecosystem> {
+    use discover::FileKind as K;
+    use purl::Ecosystem as E;
+    match kind {
+        K::CargoManifest | K::CargoLock => Some(E::Cargo),
+        K::PackageJson | K::PackageLock | K::PnpmLock | K::YarnLock => Some(E::Npm),
+        K::GoMod => Some(E::Golang),
+        K::Workflow | K::ActionManifest => Some(E::Github),
+        K::Dockerfile | K::Compose => Some(E::Docker),
+        K::Requirements
+        | K::Pyproject
+        | K::Pipfile
+        | K::PoetryLock
+        | K::UvLock
+        | K::PipfileLock => Some(E::Pypi),
+        _ => None,
+    }
+}
+
+/// The product's name as its descriptor gives it: the policy's
+/// `product.name`, else the `catalog-info.yaml` Component's.
+fn descriptor_name(policy: &Policy, facts: &facts::Facts) -> Option<String> {
+    let declared = policy
+        .product
+        .as_ref()
+        .and_then(|p| p.declared.name.as_ref())
+        .map(|n| n.value.clone());
+    declared.or_else(|| {
+        let (product, _) = scan::product::collect(&facts.sources);
+        product
+            .descriptors
+            .first()
+            .and_then(|d| d.get(product::ProductField::Name))
+            .map(|n| n.value.clone())
     })
 }
 

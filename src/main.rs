@@ -2,10 +2,9 @@
 
 mod cli;
 
-use clap::Parser;
-
 fn main() {
-    let cli = match cli::Cli::try_parse() {
+    let args = cli::with_default_command(std::env::args_os().collect());
+    let cli = match cli::parse(args) {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() { cli::EXIT_USAGE } else { 0 };

@@ -425,3 +425,87 @@ fn inventory_output_is_identical_at_any_thread_count() {
     assert_eq!(a, b);
     assert!(a.len() > 1000);
 }
+
+fn cyclonedx(fixture: &str) -> Value {
+    let r = run(&[
+        "inventory",
+        &format!("fixtures/{fixture}"),
+        "--format",
+        "cyclonedx",
+    ]);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{fixture}: {e}"))
+}
+
+#[test]
+fn the_sbom_names_the_product_by_its_manifest_or_descriptor() {
+    // The root package of a Cargo workspace: name, version and purl.
+    let bom = cyclonedx("cargo-clean");
+    let product = &bom["metadata"]["component"];
+    assert_eq!(product["name"], "clean-app");
+    assert_eq!(product["version"], "0.1.0");
+    assert_eq!(product["purl"], "pkg:cargo/clean-app@0.1.0");
+    // npm: package.json's name (no version there).
+    assert_eq!(cyclonedx("js-npm")["metadata"]["component"]["name"], "shop");
+    // The Backstage descriptor names it where there is one.
+    assert_eq!(
+        cyclonedx("pom-clean")["metadata"]["component"]["name"],
+        "payments-api"
+    );
+    // Neither: the directory's name.
+    assert_eq!(
+        cyclonedx("containers")["metadata"]["component"]["name"],
+        "containers"
+    );
+}
+
+#[test]
+fn the_serial_number_is_derived_from_the_content() {
+    let a = run(&["inventory", "fixtures/cargo-clean", "--format", "cyclonedx"]).stdout;
+    let b = run(&["inventory", "fixtures/cargo-clean", "--format", "cyclonedx"]).stdout;
+    assert_eq!(a, b, "same input, same bytes");
+    let serial = |text: &str| -> String {
+        let bom: Value = serde_json::from_str(text).unwrap_or_default();
+        bom["serialNumber"].as_str().unwrap_or_default().to_owned()
+    };
+    let s = serial(&a);
+    assert!(s.starts_with("urn:uuid:") && s.len() == 45, "{s}");
+    // A version-5 (name-based) UUID.
+    assert_eq!(s.get(23..24), Some("5"), "{s}");
+    let other = serial(&run(&["inventory", "fixtures/js-npm", "--format", "cyclonedx"]).stdout);
+    assert_ne!(s, other);
+}
+
+#[test]
+fn legacy_cargo_licence_syntax_is_normalised_everywhere() {
+    // winapi 0.3.9 declares `license = "MIT/Apache-2.0"`.
+    let bom = cyclonedx("cargo-violations");
+    let winapi = bom["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["name"] == "winapi")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        winapi["licenses"][0]["expression"], "MIT OR Apache-2.0",
+        "{winapi:#}"
+    );
+    let json: Value = serde_json::from_str(
+        &run(&["inventory", "fixtures/cargo-violations", "--format", "json"]).stdout,
+    )
+    .unwrap_or_default();
+    let licences: Vec<&str> = json["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["name"] == "winapi")
+        .filter_map(|c| c["license"].as_str())
+        .collect();
+    assert!(!licences.is_empty());
+    assert!(
+        licences.iter().all(|l| *l == "MIT OR Apache-2.0"),
+        "{licences:?}"
+    );
+    let table = run(&["inventory", "fixtures/cargo-violations"]).stdout;
+    assert!(!table.contains("MIT/Apache-2.0"), "{table}");
+}

@@ -86,6 +86,7 @@ fn read_into(
     let releases = releases(&repo, policy, window.to)?;
     let (before, mut inside): (Vec<Release>, Vec<Release>) =
         releases.into_iter().partition(|r| r.time <= window.from);
+    crate::progress::stage("reading history", None);
     let walk = Walk::run(&repo, &before, &inside, head)?;
     history.commits_walked = walk.nodes.len();
     let oldest = walk.oldest;
@@ -300,6 +301,7 @@ impl Walk {
             )));
         }
         let node = read_commit(repo, id, label)?;
+        crate::progress::advance(1);
         let time = node.time;
         self.oldest = self.oldest.min(time);
         self.nodes.insert(id, node);

@@ -29,6 +29,11 @@ pub const BUILTIN_NAME: &str = "builtin:pscf-spm";
 /// Config file names looked for at the root, in this order.
 pub const CONFIG_NAMES: [&str; 3] = [".pscf-lint.yaml", ".pscf-lint.yml", "pscf-lint.yaml"];
 
+/// What `--config -` and `--trusted-policy -` name: standard input.
+pub const STDIN_NAME: &str = "-";
+/// How standard input is named in diagnostics.
+pub const STDIN_DISPLAY: &str = "<stdin>";
+
 /// Policy files are small; a larger one is a mistake, not a policy.
 pub const MAX_POLICY_BYTES: u64 = 4 * 1024 * 1024;
 /// How deep `extends` may nest, and how many files one run may load.
@@ -75,8 +80,16 @@ pub struct Request<'a> {
 pub fn load(root: &Path, request: Request<'_>) -> Result<Policy, PolicyErrors> {
     let mut loader = Loader::new(root);
     let trusted_given = request.trusted.is_some();
+    if request.trusted.is_some_and(is_stdin) && request.config.is_some_and(is_stdin) {
+        return Err(PolicyError::file(
+            STDIN_DISPLAY,
+            "`--config -` and `--trusted-policy -` cannot both read standard input",
+        )
+        .with_help("give one of the two policies as a file")
+        .into());
+    }
     if let Some(trusted) = request.trusted {
-        let target = loader.named(trusted);
+        let target = loader.named_trusted(trusted);
         loader.load(target);
     }
     match request
@@ -102,7 +115,7 @@ pub fn load(root: &Path, request: Request<'_>) -> Result<Policy, PolicyErrors> {
 /// errors are shown relative to the working directory.
 pub fn load_file(path: &Path) -> Result<Policy, PolicyErrors> {
     let mut loader = Loader::new(Path::new("."));
-    let target = loader.named(path);
+    let target = loader.named_trusted(path);
     loader.load(target);
     loader.finish(false)
 }
@@ -117,6 +130,16 @@ enum Origin {
         path: PathBuf,
         named: bool,
     },
+    /// Standard input (`-`): the repository's config, confined to the root
+    /// like the file it stands for, unless it is the trusted policy.
+    Stdin {
+        trusted: bool,
+    },
+}
+
+/// Whether a policy path names standard input.
+pub fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == STDIN_NAME
 }
 
 /// A file to load, with where it was named (for errors about it).
@@ -196,6 +219,12 @@ impl Loader {
     /// A file the user named on the command line: trusted, unless it lies
     /// inside the repository (then it is the repository's own file, named).
     fn named(&self, path: &Path) -> Target {
+        if is_stdin(path) {
+            return Target {
+                origin: Origin::Stdin { trusted: false },
+                from: None,
+            };
+        }
         let origin = match self.relative_to_root(path) {
             Some(rel) => Origin::Inside(rel),
             None => Origin::Outside {
@@ -204,6 +233,18 @@ impl Loader {
             },
         };
         Target { origin, from: None }
+    }
+
+    /// The trusted policy (or the file `policy validate` checks): as
+    /// [`Loader::named`], but standard input is trusted too.
+    fn named_trusted(&self, path: &Path) -> Target {
+        if is_stdin(path) {
+            return Target {
+                origin: Origin::Stdin { trusted: true },
+                from: None,
+            };
+        }
+        self.named(path)
     }
 
     /// The config found at the root.
@@ -220,8 +261,10 @@ impl Loader {
 
     fn trust(origin: &Origin) -> Trust {
         match origin {
-            Origin::Inside(_) => Trust::Repository,
-            Origin::Builtin | Origin::Outside { .. } => Trust::Trusted,
+            Origin::Inside(_) | Origin::Stdin { trusted: false } => Trust::Repository,
+            Origin::Builtin | Origin::Outside { .. } | Origin::Stdin { trusted: true } => {
+                Trust::Trusted
+            }
         }
     }
 
@@ -308,10 +351,15 @@ impl Loader {
         let file: super::raw::PolicyFile = match yaml::from_source(&source) {
             Ok(file) => file,
             Err(e) => {
-                self.errors.push(
-                    PolicyError::new(&source, e.span, e.message)
-                        .with_help("`pscf-lint schema` prints the policy format"),
-                );
+                let help = match super::suggest::did_you_mean(&e.message) {
+                    Some(near) => format!(
+                        "did you mean `{}`? (`pscf-lint schema` prints the policy format)",
+                        crate::escape::inline(near)
+                    ),
+                    None => "`pscf-lint schema` prints the policy format".to_owned(),
+                };
+                self.errors
+                    .push(PolicyError::new(&source, e.span, e.message).with_help(help));
                 return None;
             }
         };
@@ -371,6 +419,8 @@ impl Loader {
             Origin::Outside { path, .. } => {
                 path.parent().map(Path::to_path_buf).unwrap_or_default()
             }
+            // Confined: relative to the root; trusted: to the working directory.
+            Origin::Stdin { .. } => PathBuf::new(),
         }
     }
 
@@ -390,7 +440,21 @@ impl Loader {
                 "vendor the policy into the repository and name it by relative path".to_owned(),
             ));
         }
-        match from {
+        // Standard input stands for a file at the root (untrusted) or in
+        // the working directory (trusted).
+        let stand_in = match from {
+            Origin::Stdin { trusted: false } => Some(Origin::Inside(PathBuf::from(STDIN_NAME))),
+            Origin::Stdin { trusted: true } => Some(Origin::Outside {
+                path: PathBuf::from(STDIN_NAME),
+                named: true,
+            }),
+            _ => None,
+        };
+        match stand_in.as_ref().unwrap_or(from) {
+            Origin::Stdin { .. } => Err((
+                "standard input extends nothing here".to_owned(),
+                String::new(),
+            )),
             Origin::Builtin => Err((
                 "the built-in policy extends nothing".to_owned(),
                 String::new(),
@@ -432,6 +496,11 @@ impl Loader {
             // What the user named may be a pipe (`--config <(...)`); what a
             // trusted file extends must be a file.
             Origin::Outside { path, named } => (path.clone(), !named),
+            Origin::Stdin { .. } => {
+                return read_stdin()
+                    .map(|text| Arc::new(SourceFile::new(display.clone(), text)))
+                    .map_err(|m| format!("cannot read the policy from standard input: {m}"));
+            }
         };
         read_bounded(&path, regular_only)
             .map(|text| Arc::new(SourceFile::new(display.clone(), text)))
@@ -456,6 +525,7 @@ impl Loader {
             Origin::Builtin => BUILTIN_NAME.to_owned(),
             Origin::Inside(rel) => rel.to_string_lossy().replace('\\', "/"),
             Origin::Outside { path, .. } => path.display().to_string(),
+            Origin::Stdin { .. } => STDIN_DISPLAY.to_owned(),
         }
     }
 
@@ -509,6 +579,22 @@ fn read_bounded(path: &Path, regular_only: bool) -> Result<String, String> {
     file.take(MAX_POLICY_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| confine::io_reason(&e))?;
+    utf8_within_limit(bytes)
+}
+
+/// Reads standard input, bounded as policy files are.
+fn read_stdin() -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_POLICY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| confine::io_reason(&e))?;
+    utf8_within_limit(bytes)
+}
+
+/// Refuses more than [`MAX_POLICY_BYTES`] and text that is not UTF-8.
+fn utf8_within_limit(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.len() as u64 > MAX_POLICY_BYTES {
         return Err(format!(
             "it is over the {MAX_POLICY_BYTES}-byte limit for policy files"

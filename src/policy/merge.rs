@@ -63,7 +63,9 @@ pub fn merge_all(layers: Vec<Loaded>, trusted_given: bool) -> Policy {
         if trusted_given {
             policy.trusted_allow = Some(allow.clone());
         }
-        if trust == Trust::Trusted {
+        // Standard input is no file of the tree, whoever it stands for:
+        // reports name it `<stdin>`, without the root's place before it.
+        if trust == Trust::Trusted || source.path.as_str() == super::STDIN_DISPLAY {
             policy.external.push(source.path.clone());
         }
         policy.sources.push(source);

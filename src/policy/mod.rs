@@ -11,6 +11,7 @@ mod merge;
 pub mod metrics;
 pub mod product;
 pub mod raw;
+mod suggest;
 mod validate;
 mod weaken;
 
@@ -23,7 +24,7 @@ pub use error::{PolicyError, PolicyErrors};
 pub use exception_policy::audit_exceptions;
 pub use load::{
     BUILTIN_NAME, CONFIG_NAMES, MAX_EXTENDS_DEPTH, MAX_POLICY_BYTES, MAX_POLICY_FILES, Request,
-    Trust, builtin_text, discover_config, load, load_file,
+    STDIN_DISPLAY, STDIN_NAME, Trust, builtin_text, discover_config, is_stdin, load, load_file,
 };
 pub use metrics::{
     Bound, CoveragePolicy, DeliveryPolicy, MetricsPolicy, QualityPolicy, ReleasePattern,

@@ -127,11 +127,40 @@ pub struct RawContext {
     pub paths: Option<Vec<Spanned<String>>>,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+/// Deserialised by hand rather than `untagged`: a misspelt rule in the
+/// per-rule form is then reported as the unknown field it is (with a
+/// "did you mean"), not as "matches no variant".
+#[derive(Debug, JsonSchema)]
 #[serde(untagged)]
 pub enum RawContentRules {
     All(ContentTreatment),
     PerRule(RawPerRule),
+}
+
+impl<'de> Deserialize<'de> for RawContentRules {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawContentRules;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a treatment (as-is, warning, note, off) or a mapping of rule to treatment",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                use serde::de::IntoDeserializer;
+                ContentTreatment::deserialize(v.into_deserializer()).map(RawContentRules::All)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                RawPerRule::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(RawContentRules::PerRule)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

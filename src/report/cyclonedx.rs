@@ -1,8 +1,11 @@
 //! CycloneDX 1.5 JSON SBOM of the inventory: components with purls,
 //! licences and scopes, and the dependency graph the inputs give (the
 //! product depends on its direct components; each component on what its
-//! lockfiles' graphs say it depends on). No timestamp or random serial
-//! number, so the same tree gives the same bytes.
+//! lockfiles' graphs say it depends on). The product is named by its
+//! descriptor or root manifest (see [`crate::identity`]). No timestamp,
+//! and a serial number derived from the document itself (a name-based
+//! UUID of its bytes without the serial), so the same tree gives the same
+//! bytes and a different one a different serial.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,6 +20,8 @@ use crate::inventory::{Inventory, cyclonedx_scope, distinct};
 struct Bom {
     bom_format: &'static str,
     spec_version: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serial_number: Option<String>,
     version: u32,
     metadata: Metadata,
     components: Vec<BomComponent>,
@@ -49,6 +54,10 @@ struct Root {
     #[serde(rename = "bom-ref")]
     bom_ref: &'static str,
     name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purl: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -96,6 +105,22 @@ struct Dependency {
 }
 
 const ROOT_REF: &str = "pscf-lint:root";
+
+/// The namespace of the serial numbers pscf-lint derives (itself a
+/// name-based UUID, of the project's URL).
+fn serial_namespace() -> uuid::Uuid {
+    uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        b"https://github.com/pscf-lint/pscf-lint/cyclonedx",
+    )
+}
+
+/// `urn:uuid:` of a version-5 UUID of the document's bytes.
+fn serial_number(document: &[u8]) -> String {
+    uuid::Uuid::new_v5(&serial_namespace(), document)
+        .urn()
+        .to_string()
+}
 
 fn license(text: &str) -> License {
     match spdx::license_id(text.trim()) {
@@ -166,7 +191,10 @@ fn depends_on(graphs: &Graphs, listed: &BTreeSet<String>) -> BTreeMap<String, BT
     edges
 }
 
-pub fn render(product: &str, inventory: &Inventory) -> String {
+/// The SBOM; `fallback` names the product when neither its descriptor nor
+/// a root manifest does (the checked directory's name).
+pub fn render(fallback: &str, inventory: &Inventory) -> String {
+    let product = &inventory.product;
     let components = distinct(&inventory.components);
     let listed: BTreeSet<String> = components.iter().map(|c| c.purl.to_string()).collect();
     let mut graph = depends_on(&inventory.graphs, &listed);
@@ -175,9 +203,10 @@ pub fn render(product: &str, inventory: &Inventory) -> String {
         .filter(|c| c.direct)
         .map(|c| c.purl.to_string())
         .collect();
-    let bom = Bom {
+    let mut bom = Bom {
         bom_format: "CycloneDX",
         spec_version: "1.5",
+        serial_number: None,
         version: 1,
         metadata: Metadata {
             tools: Tools {
@@ -190,7 +219,9 @@ pub fn render(product: &str, inventory: &Inventory) -> String {
             component: Root {
                 kind: "application",
                 bom_ref: ROOT_REF,
-                name: product.to_owned(),
+                name: product.name.clone().unwrap_or_else(|| fallback.to_owned()),
+                version: product.version.clone(),
+                purl: product.purl.as_ref().map(ToString::to_string),
             },
         },
         components: components.iter().map(component).collect(),
@@ -211,6 +242,8 @@ pub fn render(product: &str, inventory: &Inventory) -> String {
         }))
         .collect(),
     };
+    let unnumbered = serde_json::to_vec(&bom).unwrap_or_default();
+    bom.serial_number = Some(serial_number(&unnumbered));
     let mut out = serde_json::to_string_pretty(&bom).unwrap_or_default();
     out.push('\n');
     out

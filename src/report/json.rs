@@ -1,6 +1,7 @@
 //! `--format json`: the stable machine interface, versioned. Fields are only
 //! ever added; existing ones keep their names and meaning.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::Report;
@@ -9,16 +10,26 @@ use crate::finding::Finding;
 /// Bumped only for an incompatible change.
 pub const FORMAT_VERSION: u32 = 1;
 
-#[derive(Serialize)]
+/// The document kind, which tells this document from pscf-lint's others
+/// (`inventory`, `metrics`, `rules`, `capabilities`).
+pub const KIND: &str = "report";
+
+/// `pscf-lint check --format json`.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "pscf-lint report")]
 struct Document<'a> {
+    /// Always 1 for this shape.
     version: u32,
+    /// Always `report`.
+    #[schemars(extend("const" = "report"))]
+    kind: &'static str,
     tool: Tool,
     root: &'a str,
     summary: Summary,
     findings: Vec<JsonFinding<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 pub(crate) struct Tool {
     pub name: &'static str,
     pub version: &'static str,
@@ -31,7 +42,7 @@ impl Tool {
     };
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Summary {
     errors: usize,
     warnings: usize,
@@ -39,13 +50,13 @@ struct Summary {
     suppressed: usize,
     /// Of the suppressed, how many a baseline marks as already known
     /// (only with `--baseline`, `--write-baseline` or `--new-since`).
-    #[serde(skip_serializing_if = "is_zero")]
-    baselined: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baselined: Option<usize>,
     components: usize,
     capabilities: Vec<Capability>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Capability {
     id: &'static str,
     name: &'static str,
@@ -55,7 +66,7 @@ struct Capability {
     reason: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct JsonFinding<'a> {
     rule: &'a str,
     capability: Option<&'static str>,
@@ -78,14 +89,16 @@ struct JsonFinding<'a> {
     /// How a transitive component is reached: purls, the project's own
     /// package first, the component last.
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    #[schemars(default)]
     path: &'a [String],
     /// Further places that explain the finding (the manifest line of the
     /// direct dependency a transitive component comes in through).
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schemars(default)]
     related: Vec<JsonRelated<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct JsonRelated<'a> {
     file: String,
     line: u32,
@@ -93,7 +106,7 @@ struct JsonRelated<'a> {
     message: &'a str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 struct Suppressed<'a> {
     kind: &'static str,
     justification: String,
@@ -104,10 +117,6 @@ struct Suppressed<'a> {
     ticket: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expires: Option<&'a str>,
-}
-
-fn is_zero(n: &usize) -> bool {
-    *n == 0
 }
 
 fn finding<'a>(report: &Report, f: &'a Finding) -> JsonFinding<'a> {
@@ -168,6 +177,7 @@ pub fn render(report: &Report) -> String {
     let counts = report.counts();
     let doc = Document {
         version: FORMAT_VERSION,
+        kind: KIND,
         tool: Tool::THIS,
         root: &report.root,
         summary: Summary {
@@ -175,7 +185,7 @@ pub fn render(report: &Report) -> String {
             warnings: counts.warnings,
             notes: counts.notes,
             suppressed: counts.suppressed,
-            baselined: report.baselined(),
+            baselined: Some(report.baselined()).filter(|n| *n > 0),
             components: report.components,
             capabilities: report
                 .capabilities
@@ -192,6 +202,14 @@ pub fn render(report: &Report) -> String {
         findings: report.findings.iter().map(|f| finding(report, f)).collect(),
     };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// The JSON Schema of the `check --format json` document.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(Document<'static>);
+    let mut out = serde_json::to_string_pretty(&schema).unwrap_or_default();
     out.push('\n');
     out
 }

@@ -98,9 +98,14 @@ pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
     // not serialise the tail of the work; results return to path order.
     let mut order: Vec<usize> = (0..files.len()).collect();
     order.sort_by_key(|&i| files.get(i).is_none_or(|f| !f.kind.is_lockfile()));
+    crate::progress::stage("scanning files", Some(files.len() as u64));
     let mut scanned: Vec<(usize, FileScan)> = order
         .par_iter()
-        .filter_map(|&i| Some((i, scan_file(files.get(i)?, env)?)))
+        .filter_map(|&i| {
+            let scanned = scan_file(files.get(i)?, env);
+            crate::progress::advance(1);
+            Some((i, scanned?))
+        })
         .collect();
     scanned.sort_by_key(|(i, _)| *i);
     let scanned = scanned.into_iter().map(|(_, s)| s);
@@ -231,6 +236,7 @@ pub fn scan(discovery: &Discovery, env: &Environment) -> Facts {
     }
     for component in &mut facts.components {
         component.mask_credentials();
+        component.normalise_licence();
     }
     facts.sources = sources;
     graphs.extend(npm_graphs);

@@ -2,7 +2,9 @@
 //! conventions: Rust `tests/` or `#[test]` in its sources, Go `*_test.go`,
 //! Python `test_*.py`/`*_test.py`/`tests/`, JavaScript `*.test.*`/
 //! `*.spec.*`/`__tests__/`, JVM `src/test/`. Manifests under test,
-//! fixture, example or vendored directories are not projects.
+//! fixture, example or vendored directories, and any manifest whose path
+//! context is not production (test data, bundles in `dist/`), are not
+//! projects.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -135,9 +137,11 @@ pub fn projects(
     root: &Path,
     paths: &[RelPath],
     sources: &BTreeMap<RelPath, Arc<SourceFile>>,
+    not_production: &BTreeMap<RelPath, crate::context::PathContext>,
 ) -> Vec<Project> {
     let manifests: Vec<(&RelPath, Ecosystem)> = paths
         .iter()
+        .filter(|p| !not_production.contains_key(*p))
         .filter(|p| {
             !p.as_str()
                 .split('/')

@@ -166,7 +166,10 @@ fn input(name: &str, workflow: &Workflow) -> Option<Taint> {
 }
 
 /// `steps.<id>.outputs.<name>`: reported unless the step is an action
-/// known to compute its outputs itself.
+/// known to compute its outputs itself, or the repository's own action
+/// (`uses: ./…`): its code is reviewed with the workflow that runs it, so
+/// its outputs are as trusted as the workflow (a head checkout that swaps
+/// that code is `dangerous-trigger`'s finding).
 fn step_output(rest: &str, job: &Job) -> Option<Taint> {
     let (id, tail) = rest.split_once('.')?;
     if tail != "outputs" && !tail.starts_with("outputs.") {
@@ -179,7 +182,7 @@ fn step_output(rest: &str, job: &Job) -> Option<Taint> {
     let fixed = producer
         .and_then(|s| s.uses.as_ref())
         .map(|u| u.value.split('@').next().unwrap_or("").to_ascii_lowercase())
-        .is_some_and(|action| FIXED_OUTPUTS.contains(&action.as_str()));
+        .is_some_and(|action| action.starts_with("./") || FIXED_OUTPUTS.contains(&action.as_str()));
     (!fixed).then_some(STEP_OUTPUT)
 }
 
@@ -245,6 +248,8 @@ mod tests {
         let j = job(&[
             ("py", "actions/setup-python@v5"),
             ("meta", "some/action@v1"),
+            ("own", "./"),
+            ("own-sub", "./.github/actions/setup"),
         ]);
         classify(path, &w, &j).map(|t| t.confidence)
     }
@@ -277,6 +282,8 @@ mod tests {
             ("inputs.dry", None),
             ("inputs.env", None),
             ("steps.py.outputs.python-path", None),
+            ("steps.own.outputs.python-path", None),
+            ("steps.own-sub.outputs.dir", None),
             ("steps.meta.outcome", None),
             ("github.event.pull_request.number", None),
             ("github.event.pull_request.head.sha", None),

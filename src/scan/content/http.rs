@@ -63,7 +63,10 @@ impl Host {
     /// tests: never a real remote endpoint.
     pub fn is_local_or_documentation(&self) -> bool {
         let n = self.name.as_str();
-        let suffix = |s: &str| n == s || n.ends_with(&format!(".{s}"));
+        let suffix = |s: &str| {
+            n.strip_suffix(s)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
+        };
         self.ip()
             .is_some_and(|ip| ip.is_loopback() || ip.is_unspecified())
             || ["localhost", "test", "example", "invalid", "local"]
@@ -274,8 +277,8 @@ pub fn url(input: &Input<'_>, at: usize) -> Option<(Option<Hit>, usize)> {
         && !host.is_local_or_documentation()
         && !host.is_internal()
         && !IDENTIFIER_HOSTS.contains(&host.name.as_str())
-        && !identifier_position(input, start, end)
-        && endpoint(input, start, at))
+        && endpoint(input, start, at)
+        && !identifier_position(input, start, end))
     .then(|| Hit {
         kind: HitKind::InsecureUrl,
         span: start..end,
@@ -331,7 +334,7 @@ fn url_end(bytes: &[u8], from: usize) -> (usize, usize, bool) {
 
 /// `xmlns="…"`, `"$schema": "…"`, DOCTYPE system ids, `.xsd`/`.dtd` paths.
 fn identifier_position(input: &Input<'_>, start: usize, end: usize) -> bool {
-    let line = slice(input.text, line_start(input.bytes, start)..start);
+    let line = slice(input.text, line_start(input.bytes, start)..start).to_ascii_lowercase();
     let url = slice(input.text, start..end).to_ascii_lowercase();
     [
         "xmlns",
@@ -343,7 +346,7 @@ fn identifier_position(input: &Input<'_>, start: usize, end: usize) -> bool {
         "@context",
     ]
     .iter()
-    .any(|k| line.to_ascii_lowercase().contains(k))
+    .any(|k| line.contains(k))
         || [".dtd", ".xsd", ".rdf"].iter().any(|e| url.ends_with(e))
 }
 
@@ -403,10 +406,12 @@ fn config_endpoint(input: &Input<'_>, start: usize) -> bool {
         return keys_allow(&key, parent_key(input, i).as_deref());
     }
     // An argument: the line runs a command that fetches it.
+    // No allocation per word: every URL of a long line looks back over
+    // its window, so this runs once per `://` of the file.
     prefix
         .split(|c: char| c.is_ascii_whitespace() || matches!(c, ';' | '&' | '|' | '(' | '`'))
-        .map(|w| w.rsplit('/').next().unwrap_or(w).to_ascii_lowercase())
-        .any(|w| COMMANDS.contains(&w.as_str()))
+        .map(|w| w.rsplit('/').next().unwrap_or(w))
+        .any(|w| COMMANDS.iter().any(|c| c.eq_ignore_ascii_case(w)))
 }
 
 /// Neither the key nor its parent makes the URL metadata, prose or a proxy.

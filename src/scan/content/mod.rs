@@ -41,6 +41,12 @@ use lexer::{Region, Regions};
 /// counted ("N more findings").
 pub const MAX_HITS_PER_KIND: usize = crate::finding::MAX_PER_RULE_AND_FILE + 1;
 
+/// Hits of a kind collected before [`finish`] drops those a stronger hit
+/// covers and keeps [`MAX_HITS_PER_KIND`]: the margin leaves enough after
+/// the drop, and the bound keeps that drop (a pairwise overlap test) and
+/// the detectors' work per file constant once a kind is full.
+const COLLECTED_PER_KIND: usize = 4 * MAX_HITS_PER_KIND;
+
 /// What a detector found, with byte spans into the file's text.
 #[derive(Debug, Clone)]
 struct Hit {
@@ -214,10 +220,18 @@ fn find(text: &str, lang: Language) -> Vec<Hit> {
         regions,
     };
     let mut hits = Vec::new();
+    let mut collected = [0usize; 3];
     // A URL parsed at one `://` covers the anchors inside it: skipping them
     // keeps a line of 10 MB of `http://x.io/http://x.io/…` linear.
     let mut url_end = 0;
     for &(start, end, detector) in &candidates {
+        if slots(detector)
+            .iter()
+            .all(|&slot| collected.get(slot).is_none_or(|&n| n >= COLLECTED_PER_KIND))
+        {
+            continue;
+        }
+        let before = hits.len();
         let found = match detector {
             Detector::Provider(i) => secrets::provider(&input, start, i),
             Detector::PrivateKey => secrets::private_key(&input, start),
@@ -243,8 +257,39 @@ fn find(text: &str, lang: Language) -> Vec<Hit> {
             Detector::Wget => tls::wget(&input, start),
         };
         hits.extend(found);
+        for hit in hits.get(before..).unwrap_or_default() {
+            if let Some(n) = collected.get_mut(slot(hit.kind)) {
+                *n += 1;
+            }
+        }
     }
     finish(hits)
+}
+
+/// The counter a hit of this kind is kept under.
+fn slot(kind: HitKind) -> usize {
+    match kind {
+        HitKind::Secret { .. } => 0,
+        HitKind::TlsDisabled { .. } => 1,
+        HitKind::InsecureUrl => 2,
+    }
+}
+
+/// The counters a detector's hits can go to.
+fn slots(d: Detector) -> &'static [usize] {
+    match d {
+        Detector::Provider(_)
+        | Detector::PrivateKey
+        | Detector::Aws
+        | Detector::Jwt
+        | Detector::Generic => &[0],
+        Detector::Url => &[0, 2],
+        Detector::TlsKey
+        | Detector::TlsConstant(_)
+        | Detector::SslMode
+        | Detector::Curl
+        | Detector::Wget => &[1],
+    }
 }
 
 /// Which detectors run on a language: secrets everywhere (a token in a
@@ -310,12 +355,7 @@ fn finish(mut hits: Vec<Hit>) -> Vec<Hit> {
     });
     let mut counts = [0usize; 3];
     hits.retain(|h| {
-        let slot = match h.kind {
-            HitKind::Secret { .. } => 0,
-            HitKind::TlsDisabled { .. } => 1,
-            HitKind::InsecureUrl => 2,
-        };
-        counts.get_mut(slot).is_some_and(|c| {
+        counts.get_mut(slot(h.kind)).is_some_and(|c| {
             *c += 1;
             *c <= MAX_HITS_PER_KIND
         })

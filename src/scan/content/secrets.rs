@@ -469,6 +469,11 @@ pub fn private_key(input: &Input<'_>, at: usize) -> Option<Hit> {
 /// Lines above and below an AWS key id searched for its secret.
 const AWS_PAIR_LINES: usize = 8;
 
+/// Bytes either side of an AWS key id searched for its secret, whatever
+/// the lines: on one line of megabytes, "eight lines" is the whole file
+/// for every id on it.
+const AWS_PAIR_BYTES: usize = 2048;
+
 /// An AWS access key id (`AKIA`, `ASIA`, `ABIA`, `ACCA` + 16 base-32
 /// characters). With a secret access key within 8 lines it is a
 /// credential; alone it is an identifier that points at one.
@@ -516,13 +521,15 @@ pub fn aws(input: &Input<'_>, at: usize) -> Option<Hit> {
 /// A 40-character secret access key within [`AWS_PAIR_LINES`] lines.
 fn aws_secret_near(input: &Input<'_>, at: usize) -> Option<Range<usize>> {
     let bytes = input.bytes;
+    let floor = at.saturating_sub(AWS_PAIR_BYTES);
+    let ceiling = at.saturating_add(AWS_PAIR_BYTES).min(bytes.len());
     let mut start = at;
     for _ in 0..=AWS_PAIR_LINES {
-        start = line_start(bytes, start.saturating_sub(1));
+        start = line_start(bytes, start.saturating_sub(1)).max(floor);
     }
     let mut end = at;
     for _ in 0..=AWS_PAIR_LINES {
-        end = (line_end(bytes, end) + 1).min(bytes.len());
+        end = (line_end(bytes, end) + 1).min(ceiling);
     }
     let mut i = start;
     while i < end {

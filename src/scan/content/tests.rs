@@ -437,15 +437,16 @@ fn url_spans_end_where_the_url_ends() {
 #[test]
 fn pathological_input_stays_linear_and_bounded() {
     let line = "http://x.io/".repeat(10 * 1024 * 1024 / 12);
-    let started = std::time::Instant::now();
     let found = find(&format!("url: {line}\n"), Language::Yaml);
     assert!(found.len() <= MAX_HITS_PER_KIND);
     let spaced = "url: \"http://x.io/\" ".repeat(50_000);
     assert!(find(&spaced, Language::Yaml).len() <= MAX_HITS_PER_KIND);
     let keys = "password=".repeat(50_000);
     assert!(find(&keys, Language::Env).len() <= MAX_HITS_PER_KIND);
-    // Generous: the point is linear, not fast (no timing assertion in CI).
-    assert!(started.elapsed().as_secs() < 60);
+    let pairs = "AKIAQWERTYUIOPASDFGH ".repeat(50_000);
+    assert_eq!(find(&pairs, Language::Env).len(), MAX_HITS_PER_KIND);
+    let urls = "u=http://x.io/\n".repeat(50_000);
+    assert_eq!(find(&urls, Language::Env).len(), MAX_HITS_PER_KIND);
 }
 
 #[test]
