@@ -1,5 +1,7 @@
 //! Command-line interface: argument definitions and the commands behind them.
 
+mod outputs;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -104,6 +106,14 @@ struct CheckArgs {
     /// Human output: findings only, no summary.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Also write the report as FORMAT to FILE, from the same scan
+    /// (repeatable: `--write sarif=pscf-lint.sarif --write markdown=summary.md`).
+    #[arg(long = "write", value_name = "FORMAT=FILE", value_parser = outputs::parse_write)]
+    write: Vec<outputs::Write>,
+    /// Append `findings=`, `errors=`, `warnings=`, `notes=`, `exit-code=` (and
+    /// `sarif-file=`) to FILE, in `$GITHUB_OUTPUT` format.
+    #[arg(long, value_name = "FILE")]
+    github_output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -228,6 +238,9 @@ fn fail(message: &str) -> i32 {
 }
 
 fn check(args: CheckArgs, today: Date, now: Option<Date>) -> i32 {
+    if let Err(message) = outputs::check_distinct(args.output.as_deref(), &args.write) {
+        return fail(&message);
+    }
     let mut options = CheckOptions::new(today);
     options.now = now;
     options.config = args.config.clone();
@@ -269,10 +282,22 @@ fn check(args: CheckArgs, today: Date, now: Option<Date>) -> i32 {
             Ok(())
         }
     };
-    match written {
+    let code = match written {
         Ok(()) => report.exit_code(),
         Err(message) => fail(&message),
-    }
+    };
+    let primary = outputs::Primary {
+        format: args.format,
+        output: args.output.as_deref(),
+    };
+    outputs::write_all(
+        &report,
+        primary,
+        &args.write,
+        args.github_output.as_deref(),
+        code,
+        |format| render(&report, format, false, args.quiet),
+    )
 }
 
 fn inventory(args: InventoryArgs, today: Date) -> i32 {
