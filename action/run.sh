@@ -21,22 +21,26 @@ flag() {
 }
 
 scratch=$(mktemp -d)
-args=(check "$INPUT_PATH" --github-output "$scratch/outputs")
+# `--name=value` and `--` before the path: an input starting with `-`
+# stays a value.
+args=(check "--github-output=$scratch/outputs")
 if flag annotations "$INPUT_ANNOTATIONS"; then
   args+=(--format github)
 else
   args+=(--format human --color never)
 fi
-[[ -n "$INPUT_CONFIG" ]] && args+=(--config "$INPUT_CONFIG")
-[[ -n "$INPUT_TRUSTED_POLICY" ]] && args+=(--trusted-policy "$INPUT_TRUSTED_POLICY")
-[[ -n "$INPUT_FAIL_ON" ]] && args+=(--fail-on "$INPUT_FAIL_ON")
-[[ -n "$INPUT_BASELINE" ]] && args+=(--baseline "$INPUT_BASELINE")
-[[ -n "$INPUT_SARIF_FILE" ]] && args+=(--write "sarif=$INPUT_SARIF_FILE")
+[[ -n "$INPUT_CONFIG" ]] && args+=("--config=$INPUT_CONFIG")
+[[ -n "$INPUT_TRUSTED_POLICY" ]] && args+=("--trusted-policy=$INPUT_TRUSTED_POLICY")
+[[ -n "$INPUT_FAIL_ON" ]] && args+=("--fail-on=$INPUT_FAIL_ON")
+[[ -n "$INPUT_BASELINE" ]] && args+=("--baseline=$INPUT_BASELINE")
+[[ -n "$INPUT_SARIF_FILE" ]] && args+=("--write=sarif=$INPUT_SARIF_FILE")
 summary=false
 if flag summary "$INPUT_SUMMARY"; then
   summary=true
-  args+=(--write "markdown=$scratch/summary.md")
+  args+=("--write=markdown=$scratch/summary.md")
 fi
+
+args+=(-- "$INPUT_PATH")
 
 # The summary is appended below, only when asked for: pscf-lint must not
 # also write it on its own from --format github.

@@ -424,6 +424,14 @@ fn a_bad_input_stops_with_exit_2_and_says_which() {
     assert_eq!(outcome.code, 2);
     assert_eq!(outcome.outputs["exit-code"], "2");
     assert_eq!(outcome.outputs["findings"], "");
+    // An input that looks like an option is still a value.
+    let (outcome, _runner) = Runner::new(&[("path", "--version")]).run(Cache::Warm);
+    assert_eq!(outcome.code, 2, "{}", outcome.stdout);
+    assert!(
+        !outcome.stdout.contains("pscf-lint 0."),
+        "{}",
+        outcome.stdout
+    );
 }
 
 /// A recorded release binary is downloaded and checked against its
