@@ -1,7 +1,8 @@
-//! The pre-commit hooks of `.pre-commit-hooks.yaml`, run by the real
-//! `pre-commit try-repo` on fixture repositories copied to a fresh git
-//! repository. Needs `pre-commit` on PATH (`pip install pre-commit`), so it
-//! is ignored by default: `cargo test --test pre_commit -- --ignored`.
+//! The pre-commit hooks of `.pre-commit-hooks.yaml`: their definitions, and
+//! runs of the real `pre-commit try-repo` on fixture repositories copied to
+//! a fresh git repository. Those need `pre-commit` on PATH (`pip install
+//! pre-commit`), so they are ignored by default:
+//! `cargo test --test pre_commit -- --ignored`.
 
 mod common;
 
@@ -94,4 +95,91 @@ fn the_system_hook_fails_and_shows_the_findings() {
     );
     assert!(text.contains("- exit code: 1"), "{text}");
     assert!(text.contains("error[PSCF-SPM-RSS/"), "{text}");
+}
+
+#[derive(serde::Deserialize)]
+struct Hook {
+    id: String,
+    entry: String,
+    language: String,
+    pass_filenames: bool,
+    files: String,
+    always_run: Option<bool>,
+}
+
+fn hooks() -> Vec<Hook> {
+    serde_saphyr::from_str(&common::read(".pre-commit-hooks.yaml"))
+        .unwrap_or_else(|e| panic!(".pre-commit-hooks.yaml: {e}"))
+}
+
+/// `files:` must name what pscf-lint reads (one example per kind of
+/// `src/discover.rs`, and the evidence files), and nothing else.
+#[test]
+fn hooks_run_only_when_a_file_pscf_lint_reads_changes() {
+    let hooks = hooks();
+    let ids: Vec<&str> = hooks.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["pscf-lint", "pscf-lint-system"]);
+    for hook in &hooks {
+        assert_eq!(hook.entry, "pscf-lint check .");
+        assert!(!hook.pass_filenames && hook.always_run.is_none());
+        assert_eq!(hook.files, hooks[0].files);
+    }
+    assert_eq!(hooks[0].language, "rust");
+    assert_eq!(hooks[1].language, "system");
+    // pre-commit searches the regex in each path, as `is_match` does.
+    let files = regex::Regex::new(&hooks[0].files).unwrap_or_else(|e| panic!("files: {e}"));
+    for path in [
+        "Cargo.toml",
+        "crates/a/Cargo.lock",
+        "web/package.json",
+        "web/npm-shrinkwrap.json",
+        "pnpm-lock.yaml",
+        "yarn.lock",
+        "go.mod",
+        "go.sum",
+        ".github/workflows/ci.yaml",
+        ".github/actions/greet/action.yml",
+        "action.yml",
+        "Dockerfile",
+        "svc/api.Dockerfile",
+        "Dockerfile.prod",
+        "Containerfile",
+        "compose.yaml",
+        "deploy/docker-compose.prod.yml",
+        "deploy/.env",
+        "requirements.txt",
+        "requirements/dev.txt",
+        "api/requirements-test.txt",
+        "constraints.txt",
+        "pyproject.toml",
+        "Pipfile",
+        "Pipfile.lock",
+        "poetry.lock",
+        "uv.lock",
+        "src/main.rs",
+        "tools/src/bin/gen.rs",
+        ".pre-commit-config.yaml",
+        ".github/dependabot.yml",
+        ".pscf-lint.yaml",
+        "pscf-lint.yaml",
+        "catalog-info.yaml",
+        ".github/security-insights.yml",
+        ".github/CODEOWNERS",
+        "docs/SECURITY.md",
+        "coverage/lcov.info",
+        "reports/cobertura-coverage.xml",
+        "target/junit-report.xml",
+        "scan/results.sarif",
+    ] {
+        assert!(files.is_match(path), "{path} should run the hook");
+    }
+    for path in [
+        "README.md",
+        "src/lib.rs",
+        "Cargo.toml.bak",
+        "sub/.github/workflows/ci.yml",
+        "prod.env",
+    ] {
+        assert!(!files.is_match(path), "{path} should not run the hook");
+    }
 }
