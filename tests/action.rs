@@ -71,6 +71,8 @@ struct Runner {
     steps: BTreeMap<String, BTreeMap<String, String>>,
     stdout: String,
     stderr: String,
+    /// Whether the cache save step ran.
+    saved: bool,
 }
 
 struct Outcome {
@@ -125,6 +127,7 @@ impl Runner {
             steps: BTreeMap::new(),
             stdout: String::new(),
             stderr: String::new(),
+            saved: false,
         }
     }
 
@@ -197,7 +200,17 @@ impl Runner {
             }
             let id = step.id.clone().unwrap_or_else(|| format!("__step{n}"));
             if let Some(uses) = &step.uses {
-                assert!(uses.starts_with("actions/cache@"), "unexpected step {uses}");
+                let install_dir = PathBuf::from(self.lookup("steps.plan.outputs.install-dir"));
+                if uses.starts_with("actions/cache/save@") {
+                    // What the build leaves is what the next job restores.
+                    assert!(install_dir.join("bin/pscf-lint").is_file());
+                    self.saved = true;
+                    continue;
+                }
+                assert!(
+                    uses.starts_with("actions/cache/restore@"),
+                    "unexpected step {uses}"
+                );
                 let hit = cache == Cache::Warm;
                 if hit {
                     let bin =
@@ -299,7 +312,8 @@ fn findings_give_annotations_sarif_summary_outputs_and_exit_1() {
     let sarif = dir.path().join("out.sarif").to_string_lossy().into_owned();
     let runner = Runner::new(&[("path", "fixtures/workflows"), ("sarif-file", &sarif)]);
     let started = Instant::now();
-    let (outcome, _runner) = runner.run(Cache::Warm);
+    let (outcome, runner) = runner.run(Cache::Warm);
+    assert!(!runner.saved, "a restored build is not saved again");
     eprintln!("warm run of the action's steps: {:?}", started.elapsed());
     assert_eq!(outcome.code, 1, "{}", outcome.stderr);
     assert_eq!(
@@ -499,7 +513,7 @@ fn sha256(path: &Path) -> String {
 }
 
 /// The cold path: an empty cache, so the build step compiles the action's
-/// source (a release build: minutes). Run it with
+/// source (a release build: minutes), and the save step caches it. Run it with
 /// `cargo test --test action -- --ignored --nocapture` to measure it.
 #[test]
 #[ignore = "compiles pscf-lint in release mode"]
@@ -509,6 +523,7 @@ fn cold_run_builds_once_then_the_warm_run_reuses_it() {
     eprintln!("cold run of the action's steps: {:?}", started.elapsed());
     assert_eq!(outcome.code, 0, "{}\n{}", outcome.stdout, outcome.stderr);
     assert_eq!(runner.steps["cache"]["cache-hit"], "false");
+    assert!(runner.saved, "the build is saved before pscf-lint runs");
     assert!(
         outcome.stderr.contains("Compiling pscf-lint"),
         "{}",
