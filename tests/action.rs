@@ -91,6 +91,14 @@ impl Runner {
             .into_iter()
             .map(|(k, v)| (k, v.default.unwrap_or_default()))
             .collect();
+        assert_eq!(all["sarif-file"], "pscf-lint.sarif");
+        // The steps run in the project's root: the default SARIF file
+        // must not land there.
+        let sarif = temp.path().join("pscf-lint.sarif");
+        all.insert(
+            "sarif-file".to_owned(),
+            sarif.to_string_lossy().into_owned(),
+        );
         for (k, v) in inputs {
             assert!(all.contains_key(*k), "action.yml has no input `{k}`");
             all.insert((*k).to_owned(), (*v).to_owned());
