@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and the commands behind them.
 
 mod info;
+mod outputs;
 mod progress;
 
 use std::ffi::OsString;
@@ -137,6 +138,14 @@ struct CheckArgs {
     /// Human output: findings only, no summary.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Also write the report as FORMAT to FILE, from the same scan
+    /// (repeatable: `--write sarif=pscf-lint.sarif --write markdown=summary.md`).
+    #[arg(long = "write", value_name = "FORMAT=FILE", value_parser = outputs::parse_write)]
+    write: Vec<outputs::Write>,
+    /// Append `findings=`, `errors=`, `warnings=`, `notes=`, `exit-code=` (and
+    /// `sarif-file=`) to FILE, in `$GITHUB_OUTPUT` format.
+    #[arg(long, value_name = "FILE")]
+    github_output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -469,6 +478,9 @@ fn fail(message: &str) -> i32 {
 }
 
 fn check(args: CheckArgs, colors: &Colors, today: Date, now: Option<Date>) -> i32 {
+    if let Err(message) = outputs::check_distinct(args.output.as_deref(), &args.write) {
+        return fail(&message);
+    }
     let mut options = CheckOptions::new(today);
     options.now = now;
     options.config = args.config.clone();
@@ -502,10 +514,22 @@ fn check(args: CheckArgs, colors: &Colors, today: Date, now: Option<Date>) -> i3
             Ok(())
         }
     };
-    match written {
+    let code = match written {
         Ok(()) => report.exit_code(),
         Err(message) => fail(&message),
-    }
+    };
+    let primary = outputs::Primary {
+        format: args.format,
+        output: args.output.as_deref(),
+    };
+    outputs::write_all(
+        &report,
+        primary,
+        &args.write,
+        args.github_output.as_deref(),
+        code,
+        |format| render(&report, format, false, args.quiet),
+    )
 }
 
 fn inventory(args: InventoryArgs, colors: &Colors, today: Date) -> i32 {
