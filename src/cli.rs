@@ -104,6 +104,21 @@ struct CheckArgs {
     /// Human output: findings only, no summary.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// SARIF: leave suppressed (excepted, inline, baselined) findings out,
+    /// or include them marked with `suppressions`.
+    #[arg(long, value_enum, default_value_t = SarifSuppressed::Omit)]
+    sarif_suppressed: SarifSuppressed,
+    /// SARIF: the `automationDetails.id` category (default `pscf-lint/`
+    /// and the checked path); `upload-sarif` keeps it over its own `category`.
+    #[arg(long, value_name = "NAME")]
+    sarif_category: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum SarifSuppressed {
+    #[default]
+    Omit,
+    Include,
 }
 
 #[derive(Args, Debug)]
@@ -254,7 +269,7 @@ fn check(args: CheckArgs, today: Date, now: Option<Date>) -> i32 {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let text = render(&report, args.format, color, args.quiet);
+    let text = render(&report, &args, color);
     if args.format == Format::Github
         && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
         && let Err(e) = append(Path::new(&summary), &report::markdown::render(&report))
@@ -336,9 +351,9 @@ fn write_out(output: Option<&Path>, text: &str) -> Result<(), String> {
     }
 }
 
-fn render(report: &Report, format: Format, color: bool, quiet: bool) -> String {
-    match format {
-        Format::Human if quiet => report
+fn render(report: &Report, args: &CheckArgs, color: bool) -> String {
+    match args.format {
+        Format::Human if args.quiet => report
             .active()
             .map(|f| {
                 format!(
@@ -352,7 +367,20 @@ fn render(report: &Report, format: Format, color: bool, quiet: bool) -> String {
             .collect(),
         Format::Human => report::human::render(report, color),
         Format::Json => report::json::render(report),
-        Format::Sarif => report::sarif::render(report),
+        Format::Sarif => {
+            let options = report::sarif::Options {
+                suppressed: match args.sarif_suppressed {
+                    SarifSuppressed::Omit => report::sarif::Suppressed::Omit,
+                    SarifSuppressed::Include => report::sarif::Suppressed::Include,
+                },
+                category: args.sarif_category.clone(),
+            };
+            let sarif = report::sarif::render(report, &options);
+            for warning in &sarif.truncated {
+                eprintln!("warning: {warning}");
+            }
+            sarif.text
+        }
         Format::Github => report::github::render(report),
         Format::Markdown => report::markdown::render(report),
     }
