@@ -174,6 +174,7 @@ enum Format {
     Sarif,
     Github,
     Markdown,
+    Junit,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -383,6 +384,7 @@ fn render(report: &Report, args: &CheckArgs, color: bool) -> String {
         }
         Format::Github => report::github::render(report),
         Format::Markdown => report::markdown::render(report),
+        Format::Junit => report::junit::render(report),
     }
 }
 

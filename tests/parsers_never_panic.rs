@@ -412,6 +412,8 @@ proptest! {
         prop_assert!(no_hidden(&markdown));
         let prose = outside_code_spans(&markdown);
         prop_assert!(!prose.contains('<') && !prose.contains('@'), "{markdown}");
+        let junit = pscf_lint::report::junit::render(&report);
+        prop_assert!(no_hidden(&junit), "{junit:?}");
         let sarif = pscf_lint::report::sarif::render(&report, &pscf_lint::report::sarif::Options::default()).text;
         for json in [pscf_lint::report::json::render(&report), sarif] {
             prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());

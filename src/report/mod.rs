@@ -5,6 +5,7 @@ pub mod cyclonedx;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod line_hash;
 pub mod markdown;
 pub mod sarif;
@@ -193,6 +194,30 @@ impl Report {
         )
     }
 
+    /// The policy's rules and (should a finding name a rule the list
+    /// lacks) a stand-in for it, so that every finding has its rule.
+    pub fn all_rules(&self) -> Vec<RuleStatus> {
+        let mut rules = self.rules.clone();
+        for f in &self.findings {
+            if !rules.iter().any(|r| r.id == f.rule) {
+                let about = crate::rules::registry::find(f.rule.as_str()).map_or_else(
+                    || RuleAbout::Declared {
+                        message: f.rule.as_str().to_owned(),
+                        help: None,
+                    },
+                    RuleAbout::Builtin,
+                );
+                rules.push(RuleStatus {
+                    id: f.rule.clone(),
+                    severity: f.severity,
+                    state: RuleState::Evaluated,
+                    about,
+                });
+            }
+        }
+        rules
+    }
+
     pub fn active(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| !f.is_suppressed())
     }
@@ -213,6 +238,23 @@ impl Report {
     /// 1 when an active finding is at or above `fail_on`, else 0.
     pub fn exit_code(&self) -> i32 {
         i32::from(self.active().any(|f| self.fail_on.fails(f.severity)))
+    }
+}
+
+/// A report of `findings` alone, for renderers' unit tests.
+#[cfg(test)]
+pub(crate) fn test_report(findings: Vec<Finding>) -> Report {
+    Report {
+        root: ".".to_owned(),
+        findings,
+        capabilities: Vec::new(),
+        rules: Vec::new(),
+        fail_on: FailOn::Error,
+        components: 0,
+        inventory: crate::inventory::Inventory::default(),
+        sources: BTreeMap::new(),
+        prefix: String::new(),
+        external: std::collections::BTreeSet::new(),
     }
 }
 

@@ -503,31 +503,6 @@ fn result<'a>(ctx: &Context<'_>, f: &'a Finding, rule_index: usize) -> SarifResu
     }
 }
 
-/// The rules SARIF describes: the policy's, and (should a finding name a
-/// rule the list lacks) a described stand-in for it, so every result has
-/// its rule.
-fn all_rules(report: &Report) -> Vec<RuleStatus> {
-    let mut rules = report.rules.clone();
-    for f in &report.findings {
-        if !rules.iter().any(|r| r.id == f.rule) {
-            let about = crate::rules::registry::find(f.rule.as_str()).map_or_else(
-                || RuleAbout::Declared {
-                    message: f.rule.as_str().to_owned(),
-                    help: None,
-                },
-                RuleAbout::Builtin,
-            );
-            rules.push(RuleStatus {
-                id: f.rule.clone(),
-                severity: f.severity,
-                state: RuleState::Evaluated,
-                about,
-            });
-        }
-    }
-    rules
-}
-
 /// The `keep` most severe of `candidates` (report order breaks ties), in
 /// report order.
 fn most_severe<'a>(candidates: &[&'a Finding], keep: usize) -> Vec<&'a Finding> {
@@ -702,7 +677,7 @@ pub fn render_within(report: &Report, options: &Options, limits: Limits) -> Outp
     if let Some(note) = suppressed_note(&omitted) {
         notes.push(("note", note));
     }
-    let (rules, dropped_rules) = capped_rules(all_rules(report), &candidates, limits.rules);
+    let (rules, dropped_rules) = capped_rules(report.all_rules(), &candidates, limits.rules);
     let mut results: Vec<&Finding> = candidates
         .iter()
         .copied()
@@ -810,20 +785,7 @@ mod tests {
         }
     }
 
-    fn report(findings: Vec<Finding>) -> Report {
-        Report {
-            root: ".".to_owned(),
-            findings,
-            capabilities: Vec::new(),
-            rules: Vec::new(),
-            fail_on: crate::finding::FailOn::Error,
-            components: 0,
-            inventory: crate::inventory::Inventory::default(),
-            sources: BTreeMap::new(),
-            prefix: String::new(),
-            external: std::collections::BTreeSet::new(),
-        }
-    }
+    use super::super::test_report as report;
 
     fn finding(i: usize, message: String) -> Finding {
         let mut location = Loc::file(RelPath::new(&format!("f{}", i / 100)));
