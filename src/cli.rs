@@ -175,6 +175,7 @@ enum Format {
     Github,
     Markdown,
     Junit,
+    Html,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -270,7 +271,11 @@ fn check(args: CheckArgs, today: Date, now: Option<Date>) -> i32 {
                 && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let text = render(&report, &args, color);
+    // The page charts the delivery and quality figures `metrics` prints.
+    let metrics = (args.format == Format::Html)
+        .then(|| pscf_lint::metrics(&args.path, &options).ok())
+        .flatten();
+    let text = render(&report, &args, color, metrics.as_ref());
     if args.format == Format::Github
         && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
         && let Err(e) = append(Path::new(&summary), &report::markdown::render(&report))
@@ -352,7 +357,12 @@ fn write_out(output: Option<&Path>, text: &str) -> Result<(), String> {
     }
 }
 
-fn render(report: &Report, args: &CheckArgs, color: bool) -> String {
+fn render(
+    report: &Report,
+    args: &CheckArgs,
+    color: bool,
+    metrics: Option<&pscf_lint::metrics::MetricsDocument>,
+) -> String {
     match args.format {
         Format::Human if args.quiet => report
             .active()
@@ -385,6 +395,7 @@ fn render(report: &Report, args: &CheckArgs, color: bool) -> String {
         Format::Github => report::github::render(report),
         Format::Markdown => report::markdown::render(report),
         Format::Junit => report::junit::render(report),
+        Format::Html => report::html::render(report, &report::html::Extras { metrics }),
     }
 }
 

@@ -258,7 +258,9 @@ fn output_file_receives_the_report() {
 
 #[test]
 fn output_is_byte_identical_at_any_thread_count() {
-    for format in ["human", "json", "sarif", "github", "markdown", "junit"] {
+    for format in [
+        "human", "json", "sarif", "github", "markdown", "junit", "html",
+    ] {
         for fixture in ["fixtures/cargo-violations", "fixtures/cargo-broken", "."] {
             let one = run(&["check", fixture, "--format", format, "-j", "1"]).stdout;
             let eight = run(&["check", fixture, "--format", format, "-j", "8"]).stdout;

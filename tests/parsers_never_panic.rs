@@ -414,6 +414,9 @@ proptest! {
         prop_assert!(!prose.contains('<') && !prose.contains('@'), "{markdown}");
         let junit = pscf_lint::report::junit::render(&report);
         prop_assert!(no_hidden(&junit), "{junit:?}");
+        let page = pscf_lint::report::html::render(&report, &pscf_lint::report::html::Extras::default());
+        prop_assert!(no_hidden(&page), "{page:?}");
+        prop_assert!(!page.contains("hunter2"));
         let sarif = pscf_lint::report::sarif::render(&report, &pscf_lint::report::sarif::Options::default()).text;
         for json in [pscf_lint::report::json::render(&report), sarif] {
             prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());

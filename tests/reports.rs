@@ -161,3 +161,100 @@ fn junit_keeps_hostile_text_inert() {
         "{xml}"
     );
 }
+
+fn html_of(path: &str) -> String {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("report.html");
+    let file_arg = file.to_string_lossy().into_owned();
+    let r = run(&["check", path, "--format", "html", "--output", &file_arg]);
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{e}: {}", r.stderr))
+}
+
+#[test]
+fn html_snapshot() {
+    insta::assert_snapshot!(html_of(VIOLATIONS));
+}
+
+#[test]
+fn html_is_one_self_contained_page() {
+    let page = html_of(VIOLATIONS);
+    assert!(page.starts_with("<!DOCTYPE html>\n"));
+    assert!(page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">"));
+    // Nothing to fetch and nothing to run.
+    for needle in [
+        "<script",
+        "src=\"http",
+        "href=\"http",
+        "<link",
+        "@import",
+        "url(",
+    ] {
+        assert!(!page.contains(needle), "{needle}");
+    }
+    for section in ["scorecard", "findings", "inventory", "metrics"] {
+        assert!(
+            page.contains(&format!("<h2 id=\"{section}\">")),
+            "{section}"
+        );
+    }
+    // Snippets, inventory rows and charts.
+    assert!(
+        page.contains("<pre><code>    8 | openssl = &quot;0.10&quot;</code></pre>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<tr><td><code>pkg:cargo/openssl@0.10.50</code></td>"),
+        "{page}"
+    );
+    assert!(page.matches("<svg ").count() >= 2, "{page}");
+    assert!(page.contains("aria-label=\"Active findings by capability and severity\""));
+}
+
+#[test]
+fn html_keeps_hostile_text_inert() {
+    let h = Hostile::new();
+    let page = html_of(&h.dir.path().to_string_lossy());
+    assert!(no_hidden(&page), "{page:?}");
+    for needle in ["<script", "<img", "</td><img", "onerror=alert(2)>"] {
+        assert!(!page.contains(needle), "{needle} in {page}");
+    }
+    assert!(
+        page.contains("needs &lt;script&gt;alert(1)&lt;/script&gt; | `x` ::error::boom \\u{1b}[2J"),
+        "{page}"
+    );
+    assert!(
+        page.contains("a&lt;img src=x onerror=alert(1)&gt;|`b`.yml:6:15"),
+        "{page}"
+    );
+}
+
+/// Renders the page in headless Chromium (Debian's `chromium`) and keeps
+/// the screenshot: `cargo test --test reports -- --ignored`, then look at
+/// `target/report-screenshot.png`.
+#[test]
+#[ignore = "needs chromium"]
+fn html_renders_in_headless_chromium() {
+    let page = html_of(VIOLATIONS);
+    let dir = common::root().join("target");
+    let html = dir.join("report-screenshot.html");
+    let png = dir.join("report-screenshot.png");
+    std::fs::write(&html, page).unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_file(&png);
+    let status = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            &format!("--screenshot={}", png.display()),
+            "--window-size=1280,2000",
+            &format!("file://{}", html.display()),
+        ])
+        .status()
+        .unwrap_or_else(|e| panic!("chromium: {e}"));
+    assert!(status.success());
+    let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("no screenshot: {e}"));
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    // A blank 1280x2000 page compresses to a few KiB; a rendered one does not.
+    assert!(bytes.len() > 50_000, "{} bytes", bytes.len());
+}
