@@ -272,3 +272,47 @@ fn output_is_byte_identical_at_any_thread_count() {
         }
     }
 }
+
+#[test]
+fn sarif_beyond_githubs_limits_says_what_it_left_out() {
+    // 250 workflows of 101 unpinned actions: 25,250 findings and one note.
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let workflows = dir.path().join(".github/workflows");
+    std::fs::create_dir_all(&workflows).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(
+        dir.path().join(".pscf-lint.yaml"),
+        "requirements:\n  - check: unpinned-action\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let steps: String = (0..101)
+        .map(|i| format!("      - uses: a/b{i}@v1\n"))
+        .collect();
+    for n in 0..250 {
+        std::fs::write(
+            workflows.join(format!("w{n}.yml")),
+            format!("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n{steps}"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let root = dir.path().to_string_lossy().into_owned();
+    let r = run(&["check", &root, "--format", "sarif"]);
+    assert_eq!(r.code, 1);
+    let said = "only the 25000 most severe of 25251 results are in this SARIF";
+    assert!(
+        r.stderr.contains(&format!("warning: {said}")),
+        "{}",
+        r.stderr
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_default();
+    let kept = results(&sarif);
+    assert_eq!(kept.len(), 25_000);
+    // The least severe go first: the note, then errors in report order.
+    assert!(kept.iter().all(|r| r["level"] == "error"));
+    let notes = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert!(
+        notes[0]["message"]["text"]
+            .as_str()
+            .is_some_and(|t| t.starts_with(said)),
+        "{notes}"
+    );
+}
