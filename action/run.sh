@@ -34,6 +34,7 @@ fi
 [[ -n "$INPUT_FAIL_ON" ]] && args+=("--fail-on=$INPUT_FAIL_ON")
 [[ -n "$INPUT_BASELINE" ]] && args+=("--baseline=$INPUT_BASELINE")
 [[ -n "$INPUT_SARIF_FILE" ]] && args+=("--write=sarif=$INPUT_SARIF_FILE")
+[[ -n "${INPUT_CATEGORY:-}" ]] && args+=("--sarif-category=$INPUT_CATEGORY")
 summary=false
 if flag summary "$INPUT_SUMMARY"; then
   summary=true

@@ -350,7 +350,13 @@ fn findings_give_annotations_sarif_summary_outputs_and_exit_1() {
     );
     assert_eq!(
         std::fs::read_to_string(&sarif).unwrap_or_default(),
-        alone(&[&fixture[..], &["--format", "sarif"]].concat())
+        alone(
+            &[
+                &fixture[..],
+                &["--format", "sarif", "--sarif-category", "pscf-lint"]
+            ]
+            .concat()
+        )
     );
     assert_eq!(
         outcome.summary,
