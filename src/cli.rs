@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and the commands behind them.
 
 mod info;
+mod outputs;
 mod progress;
 
 use std::ffi::OsString;
@@ -153,6 +154,29 @@ struct CheckArgs {
     /// REV (a commit, branch or tag; its tree is read, not checked out).
     #[arg(long, value_name = "REV")]
     new_since: Option<String>,
+    /// Also write the report as FORMAT to FILE, from the same scan
+    /// (repeatable: `--write sarif=pscf-lint.sarif --write markdown=summary.md`).
+    #[arg(long = "write", value_name = "FORMAT=FILE", value_parser = outputs::parse_write)]
+    write: Vec<outputs::Write>,
+    /// Append `findings=`, `errors=`, `warnings=`, `notes=`, `exit-code=` (and
+    /// `sarif-file=`) to FILE, in `$GITHUB_OUTPUT` format.
+    #[arg(long, value_name = "FILE")]
+    github_output: Option<PathBuf>,
+    /// SARIF: leave suppressed (excepted, inline, baselined) findings out,
+    /// or include them marked with `suppressions`.
+    #[arg(long, value_enum, default_value_t = SarifSuppressed::Omit)]
+    sarif_suppressed: SarifSuppressed,
+    /// SARIF: the `automationDetails.id` category (default `pscf-lint/`
+    /// and the checked path); `upload-sarif` keeps it over its own `category`.
+    #[arg(long, value_name = "NAME")]
+    sarif_category: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum SarifSuppressed {
+    #[default]
+    Omit,
+    Include,
 }
 
 #[derive(Args, Debug)]
@@ -249,6 +273,8 @@ enum Format {
     Sarif,
     Github,
     Markdown,
+    Junit,
+    Html,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -513,6 +539,9 @@ fn fail(message: &str) -> i32 {
 }
 
 fn check(args: CheckArgs, colors: &Colors, today: Date, now: Option<Date>) -> i32 {
+    if let Err(message) = outputs::check_distinct(args.output.as_deref(), &args.write) {
+        return fail(&message);
+    }
     let mut options = CheckOptions::new(today);
     options.now = now;
     options.config = args.config.clone();
@@ -534,7 +563,12 @@ fn check(args: CheckArgs, colors: &Colors, today: Date, now: Option<Date>) -> i3
         Err(CheckError::Usage(message)) => return fail(&not_a_directory_hint(&args.path, message)),
     };
     let color = colors.stdout(args.output.is_some());
-    let text = render(&report, args.format, color, args.quiet);
+    // The page charts the delivery and quality figures `metrics` prints.
+    let html = args.format == Format::Html || args.write.iter().any(|w| w.format == Format::Html);
+    let metrics = html
+        .then(|| pscf_lint::metrics(&args.path, &options).ok())
+        .flatten();
+    let text = render(&report, args.format, &args, color, metrics.as_ref());
     if args.format == Format::Github
         && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY")
         && let Err(e) = append(Path::new(&summary), &report::markdown::render(&report))
@@ -549,10 +583,22 @@ fn check(args: CheckArgs, colors: &Colors, today: Date, now: Option<Date>) -> i3
             Ok(())
         }
     };
-    match written {
+    let code = match written {
         Ok(()) => report.exit_code(),
         Err(message) => fail(&message),
-    }
+    };
+    let primary = outputs::Primary {
+        format: args.format,
+        output: args.output.as_deref(),
+    };
+    outputs::write_all(
+        &report,
+        primary,
+        &args.write,
+        args.github_output.as_deref(),
+        code,
+        |format| render(&report, format, &args, false, metrics.as_ref()),
+    )
 }
 
 fn exceptions(args: ExceptionsArgs, colors: &Colors, today: Date, now: Option<Date>) -> i32 {
@@ -692,9 +738,15 @@ fn write_out(output: Option<&Path>, text: &str) -> Result<(), String> {
     }
 }
 
-fn render(report: &Report, format: Format, color: bool, quiet: bool) -> String {
+fn render(
+    report: &Report,
+    format: Format,
+    args: &CheckArgs,
+    color: bool,
+    metrics: Option<&pscf_lint::metrics::MetricsDocument>,
+) -> String {
     match format {
-        Format::Human if quiet => report
+        Format::Human if args.quiet => report
             .active()
             .map(|f| {
                 format!(
@@ -708,9 +760,24 @@ fn render(report: &Report, format: Format, color: bool, quiet: bool) -> String {
             .collect(),
         Format::Human => report::human::render(report, color),
         Format::Json => report::json::render(report),
-        Format::Sarif => report::sarif::render(report),
+        Format::Sarif => {
+            let options = report::sarif::Options {
+                suppressed: match args.sarif_suppressed {
+                    SarifSuppressed::Omit => report::sarif::Suppressed::Omit,
+                    SarifSuppressed::Include => report::sarif::Suppressed::Include,
+                },
+                category: args.sarif_category.clone(),
+            };
+            let sarif = report::sarif::render(report, &options);
+            for warning in &sarif.truncated {
+                eprintln!("warning: {warning}");
+            }
+            sarif.text
+        }
         Format::Github => report::github::render(report),
         Format::Markdown => report::markdown::render(report),
+        Format::Junit => report::junit::render(report),
+        Format::Html => report::html::render(report, &report::html::Extras { metrics }),
     }
 }
 

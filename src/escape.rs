@@ -226,9 +226,37 @@ pub fn html(text: &str) -> String {
     out
 }
 
+/// Text for XML 1.0 content and attribute values: hidden characters
+/// written as visible escapes (XML cannot carry most controls at all),
+/// the five special characters as entities, and the two non-characters
+/// XML forbids dropped.
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in inline(text).chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\u{FFFE}' | '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn xml_text_is_well_formed_whatever_it_held() {
+        assert_eq!(
+            xml("a<b>&\"'\u{1b}[0m\u{0}\u{FFFF}z"),
+            "a&lt;b&gt;&amp;&quot;&apos;\\u{1b}[0m\\u{0}z"
+        );
+    }
 
     #[test]
     fn inline_escapes_controls_and_bidi_idempotently() {

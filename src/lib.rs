@@ -48,7 +48,7 @@ use jiff::civil::Date;
 use crate::discover::Excludes;
 use crate::finding::{Capability, FailOn};
 use crate::policy::{Policy, PolicyErrors};
-use crate::report::{CapabilityStatus, Report, Status};
+use crate::report::{CapabilityStatus, Report, RuleAbout, RuleState, RuleStatus, Status};
 use crate::rules::Context;
 
 /// How to run a check.
@@ -567,6 +567,9 @@ impl Run<'_> {
         finding::number_occurrences(&mut findings);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let capabilities = capability_statuses(policy, &facts, &findings);
+        let rules = rule_statuses(policy, &capabilities);
+        let product =
+            identity::identify(descriptor_name(policy, &facts).as_deref(), &facts.sources);
         let mut sources = facts.sources;
         for source in &policy.sources {
             sources
@@ -577,8 +580,14 @@ impl Run<'_> {
             root: root.display().to_string(),
             findings,
             capabilities,
+            rules,
             fail_on: options.fail_on.unwrap_or(policy.fail_on),
             components: facts.components.len(),
+            inventory: inventory::Inventory {
+                components: facts.components,
+                graphs: facts.graphs,
+                product,
+            },
             sources,
             prefix: repo.prefix.clone(),
             external: policy.external.iter().cloned().collect(),
@@ -647,6 +656,88 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Every rule of the policy with the severity it gives it and whether it
+/// ran: the registry's rules in catalogue order, then the services and
+/// requirements the policy defines itself.
+fn rule_statuses(policy: &Policy, capabilities: &[CapabilityStatus]) -> Vec<RuleStatus> {
+    let state = |id: &finding::RuleId, severity: Option<finding::Severity>, required: bool| {
+        let capability = capabilities
+            .iter()
+            .find(|c| Some(c.capability) == id.capability());
+        match (severity, required, capability) {
+            (None, _, _) => RuleState::Disabled,
+            (Some(_), false, _) => RuleState::NotRequired,
+            (Some(_), true, Some(c)) if c.status == Status::NotEvaluated => {
+                RuleState::NotEvaluated(c.reason.clone().unwrap_or_default())
+            }
+            (Some(_), true, _) => RuleState::Evaluated,
+        }
+    };
+    let mut out = Vec::new();
+    for info in rules::registry::all() {
+        let service = policy.services.iter().find(|s| s.rule == info.id);
+        let default = service
+            .and_then(|s| s.severity)
+            .unwrap_or(info.default_severity);
+        // The repository cannot silence its own relaxations: only trusted
+        // files decide this rule's severity.
+        let severity = if info.id == rules::tool::POLICY_WEAKENED.id {
+            policy::severity_under(&policy.trusted_rules, &info.id, default)
+        } else {
+            policy.rule_severity(&info.id, default)
+        };
+        let required = if rules::registry::is_check(info) {
+            policy.requirement(&info.id).is_some()
+        } else if info.capability() == Some(Capability::RecommendedSharedSecurityServices)
+            && info.id != rules::rss::UNAPPROVED_SERVICE.id
+        {
+            service.is_some()
+        } else {
+            true
+        };
+        out.push(RuleStatus {
+            id: info.id.clone(),
+            severity: severity.unwrap_or(default),
+            state: state(&info.id, severity, required),
+            about: RuleAbout::Builtin(info),
+        });
+    }
+    for service in &policy.services {
+        if rules::registry::find(service.rule.as_str()).is_some() {
+            continue;
+        }
+        let default = service.severity.unwrap_or(finding::Severity::Warning);
+        let severity = policy.rule_severity(&service.rule, default);
+        out.push(RuleStatus {
+            id: service.rule.clone(),
+            severity: severity.unwrap_or(default),
+            state: state(&service.rule, severity, true),
+            about: RuleAbout::Service {
+                service: service.id.clone(),
+                name: service.name.clone(),
+            },
+        });
+    }
+    for d in &policy.declared {
+        let severity = policy.rule_severity(&d.rule, d.severity);
+        out.push(RuleStatus {
+            id: d.rule.clone(),
+            severity: severity.unwrap_or(d.severity),
+            // Evaluated on the tree whatever else its capability asks for.
+            state: if severity.is_some() {
+                RuleState::Evaluated
+            } else {
+                RuleState::Disabled
+            },
+            about: RuleAbout::Declared {
+                message: d.message.clone(),
+                help: d.help.clone(),
+            },
+        });
+    }
+    out
 }
 
 /// For each capability, the worst active finding about a file it needed

@@ -124,7 +124,14 @@ fn a_policy_can_refuse_them_and_a_later_file_cannot_lift_that() {
 
 #[test]
 fn sarif_marks_them_in_source() {
-    let out = run(&["check", "fixtures/suppressions", "--format", "sarif"]);
+    let out = run(&[
+        "check",
+        "fixtures/suppressions",
+        "--format",
+        "sarif",
+        "--sarif-suppressed",
+        "include",
+    ]);
     let sarif: Value = serde_json::from_str(&out.stdout).unwrap_or_default();
     let results = sarif["runs"][0]["results"]
         .as_array()
@@ -136,4 +143,7 @@ fn sarif_marks_them_in_source() {
         .cloned()
         .unwrap_or_default();
     assert_eq!(dockerfile["suppressions"][0]["kind"], "inSource");
+    // By default they are left out: code scanning would open them.
+    let out = run(&["check", "fixtures/suppressions", "--format", "sarif"]);
+    assert!(!out.stdout.contains("\"suppressions\""));
 }

@@ -120,7 +120,14 @@ fn fingerprints_survive_a_line_added_above() {
 
 #[test]
 fn sarif_carries_owner_ticket_and_expiry() {
-    let out = run(&["check", "fixtures/exceptions", "--format", "sarif"]);
+    let out = run(&[
+        "check",
+        "fixtures/exceptions",
+        "--format",
+        "sarif",
+        "--sarif-suppressed",
+        "include",
+    ]);
     let sarif: Value = serde_json::from_str(&out.stdout).unwrap_or_default();
     let results = sarif["runs"][0]["results"]
         .as_array()

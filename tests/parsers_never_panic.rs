@@ -376,8 +376,10 @@ fn report_with(
         root: ".".to_owned(),
         findings: vec![finding],
         capabilities: Vec::new(),
+        rules: Vec::new(),
         fail_on: pscf_lint::finding::FailOn::Error,
         components: 0,
+        inventory: pscf_lint::inventory::Inventory::default(),
         sources: std::collections::BTreeMap::from([(RelPath::new(path), source)]),
         prefix: "sub/".to_owned(),
         external: std::collections::BTreeSet::new(),
@@ -410,7 +412,13 @@ proptest! {
         prop_assert!(no_hidden(&markdown));
         let prose = outside_code_spans(&markdown);
         prop_assert!(!prose.contains('<') && !prose.contains('@'), "{markdown}");
-        for json in [pscf_lint::report::json::render(&report), pscf_lint::report::sarif::render(&report)] {
+        let junit = pscf_lint::report::junit::render(&report);
+        prop_assert!(no_hidden(&junit), "{junit:?}");
+        let page = pscf_lint::report::html::render(&report, &pscf_lint::report::html::Extras::default());
+        prop_assert!(no_hidden(&page), "{page:?}");
+        prop_assert!(!page.contains("hunter2"));
+        let sarif = pscf_lint::report::sarif::render(&report, &pscf_lint::report::sarif::Options::default()).text;
+        for json in [pscf_lint::report::json::render(&report), sarif] {
             prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
             prop_assert!(!json.contains("hunter2"));
         }
