@@ -32,7 +32,7 @@ for dir in "$@"; do
 done
 median() { # hyperfine median in ms of one command
   local json="$work/h.json"
-  hyperfine -N --warmup 1 --runs "${RUNS:-7}" --export-json "$json" "$1" >/dev/null 2>&1 || true
+  hyperfine -N -i --warmup 1 --runs "${RUNS:-7}" --export-json "$json" "$1" >/dev/null 2>&1 || true
   python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['results'][0]['median']*1000))" "$json"
 }
 peak() { # peak RSS in MiB

@@ -74,6 +74,8 @@ fn a_long_run_on_a_terminal_shows_a_bar_on_stderr_only() {
     let terminal = std::process::Command::new("script")
         .args(["-qfec", &command("", &on_tty), "/dev/null"])
         .env("PSCF_LINT_TODAY", common::TODAY)
+        // The scan can finish before the default delay: show it at once.
+        .env("PSCF_LINT_PROGRESS_DELAY_MS", "0")
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     let shown = String::from_utf8_lossy(&terminal.stdout);
@@ -98,6 +100,7 @@ fn a_long_run_on_a_terminal_shows_a_bar_on_stderr_only() {
     let quiet = std::process::Command::new("script")
         .args(["-qfec", &command("--quiet", &quiet_out), "/dev/null"])
         .env("PSCF_LINT_TODAY", common::TODAY)
+        .env("PSCF_LINT_PROGRESS_DELAY_MS", "0")
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!has_progress(&String::from_utf8_lossy(&quiet.stdout)));

@@ -9,8 +9,18 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-/// A run shorter than this shows no bar.
+/// A run shorter than this shows no bar...
 const DELAY: Duration = Duration::from_millis(700);
+
+/// ...unless `PSCF_LINT_PROGRESS_DELAY_MS` sets another delay (at most a
+/// minute; `0` shows it at once): tests need a bar on runs too fast for
+/// the default.
+fn delay() -> Duration {
+    std::env::var("PSCF_LINT_PROGRESS_DELAY_MS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(DELAY, |ms| Duration::from_millis(ms.min(60_000)))
+}
 
 /// Whether a run shows a bar at all.
 pub fn wanted(stderr_is_terminal: bool, quiet: bool) -> bool {
@@ -20,6 +30,7 @@ pub fn wanted(stderr_is_terminal: bool, quiet: bool) -> bool {
 pub struct Bar {
     bar: ProgressBar,
     started: Instant,
+    delay: Duration,
     shown: AtomicBool,
     /// The style in force: with a total (a bar) or without (a spinner).
     counted: Mutex<Option<bool>>,
@@ -30,14 +41,15 @@ impl Bar {
         Bar {
             bar: ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden()),
             started: Instant::now(),
+            delay: delay(),
             shown: AtomicBool::new(false),
             counted: Mutex::new(None),
         }
     }
 
-    /// Shows the bar once the run has lasted [`DELAY`].
+    /// Shows the bar once the run has lasted its delay.
     fn reveal_when_due(&self) {
-        if !self.shown.load(Ordering::Relaxed) && self.started.elapsed() >= DELAY {
+        if !self.shown.load(Ordering::Relaxed) && self.started.elapsed() >= self.delay {
             self.shown.store(true, Ordering::Relaxed);
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }
