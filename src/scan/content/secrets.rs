@@ -470,8 +470,8 @@ pub fn private_key(input: &Input<'_>, at: usize) -> Option<Hit> {
 const AWS_PAIR_LINES: usize = 8;
 
 /// Bytes either side of an AWS key id searched for its secret, whatever
-/// the lines: on one line of megabytes, "eight lines" is the whole file
-/// for every id on it.
+/// the lines: on long lines each of the eight is a whole look-back window,
+/// and a file of ids would search 4 KiB either side of every one.
 const AWS_PAIR_BYTES: usize = 2048;
 
 /// An AWS access key id (`AKIA`, `ASIA`, `ABIA`, `ACCA` + 16 base-32
