@@ -502,6 +502,23 @@ fn finish_progress(bar: Option<Arc<progress::Bar>>) {
     }
 }
 
+/// Runs one library call with the progress bar around it; a policy or
+/// usage error becomes the exit code, after its message is printed.
+fn run_library<T>(
+    quiet: bool,
+    colors: &Colors,
+    usage: impl FnOnce(String) -> String,
+    call: impl FnOnce() -> Result<T, CheckError>,
+) -> Result<T, i32> {
+    let bar = start_progress(quiet);
+    let result = call();
+    finish_progress(bar);
+    result.map_err(|e| match e {
+        CheckError::Policy(errors) => colors.policy_errors(&errors),
+        CheckError::Usage(message) => fail(&usage(message)),
+    })
+}
+
 /// A check of a path that is not a directory: when the word is close to a
 /// command's name, the user probably meant the command.
 fn not_a_directory_hint(path: &Path, message: String) -> String {
@@ -554,13 +571,14 @@ fn check(args: CheckArgs, colors: &Colors, today: Date, now: Option<Date>) -> i3
     options.baseline = args.baseline.clone();
     options.write_baseline = args.write_baseline.clone();
     options.new_since = args.new_since.clone();
-    let bar = start_progress(args.quiet);
-    let report = pscf_lint::check(&args.path, &options);
-    finish_progress(bar);
-    let report = match report {
+    let report = match run_library(
+        args.quiet,
+        colors,
+        |m| not_a_directory_hint(&args.path, m),
+        || pscf_lint::check(&args.path, &options),
+    ) {
         Ok(report) => report,
-        Err(CheckError::Policy(errors)) => return colors.policy_errors(&errors),
-        Err(CheckError::Usage(message)) => return fail(&not_a_directory_hint(&args.path, message)),
+        Err(code) => return code,
     };
     let color = colors.stdout(args.output.is_some());
     // The page charts the delivery and quality figures `metrics` prints.
@@ -575,15 +593,7 @@ fn check(args: CheckArgs, colors: &Colors, today: Date, now: Option<Date>) -> i3
     {
         eprintln!("warning: cannot write the job summary to $GITHUB_STEP_SUMMARY: {e}");
     }
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => {
-            print(&text);
-            Ok(())
-        }
-    };
-    let code = match written {
+    let code = match write_out(args.output.as_deref(), &text) {
         Ok(()) => report.exit_code(),
         Err(message) => fail(&message),
     };
@@ -607,13 +617,14 @@ fn exceptions(args: ExceptionsArgs, colors: &Colors, today: Date, now: Option<Da
     options.config = args.config;
     options.trusted_policy = args.trusted_policy;
     options.cargo_home = cargo_home();
-    let bar = start_progress(false);
-    let register = pscf_lint::exceptions(&args.path, &options);
-    finish_progress(bar);
-    let register = match register {
+    let register = match run_library(
+        false,
+        colors,
+        |m| m,
+        || pscf_lint::exceptions(&args.path, &options),
+    ) {
         Ok(register) => register,
-        Err(CheckError::Policy(errors)) => return colors.policy_errors(&errors),
-        Err(CheckError::Usage(message)) => return fail(&message),
+        Err(code) => return code,
     };
     let text = match args.format {
         ExceptionsFormat::Table => pscf_lint::register::render_table(&register),
@@ -627,13 +638,14 @@ fn inventory(args: InventoryArgs, colors: &Colors, today: Date) -> i32 {
     let mut options = CheckOptions::new(today);
     options.config = args.config;
     options.cargo_home = cargo_home();
-    let bar = start_progress(false);
-    let inventory = pscf_lint::inventory(&args.path, &options);
-    finish_progress(bar);
-    let inventory = match inventory {
-        Ok(c) => c,
-        Err(CheckError::Policy(errors)) => return colors.policy_errors(&errors),
-        Err(CheckError::Usage(message)) => return fail(&message),
+    let inventory = match run_library(
+        false,
+        colors,
+        |m| m,
+        || pscf_lint::inventory(&args.path, &options),
+    ) {
+        Ok(inventory) => inventory,
+        Err(code) => return code,
     };
     let root = args.path.display().to_string();
     let text = match args.format {
@@ -704,13 +716,14 @@ fn metrics(args: MetricsArgs, colors: &Colors, today: Date, now: Option<Date>) -
     let mut options = CheckOptions::new(today);
     options.config = args.config;
     options.now = now;
-    let bar = start_progress(false);
-    let doc = pscf_lint::metrics(&args.path, &options);
-    finish_progress(bar);
-    let doc = match doc {
+    let doc = match run_library(
+        false,
+        colors,
+        |m| m,
+        || pscf_lint::metrics(&args.path, &options),
+    ) {
         Ok(doc) => doc,
-        Err(CheckError::Policy(errors)) => return colors.policy_errors(&errors),
-        Err(CheckError::Usage(message)) => return fail(&message),
+        Err(code) => return code,
     };
     let text = match args.format {
         MetricsFormat::Table => pscf_lint::metrics::render_table(&doc),

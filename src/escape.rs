@@ -212,18 +212,7 @@ pub fn markdown_text(text: &str) -> String {
 
 /// Text for HTML element content and attribute values.
 pub fn html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in inline(text).chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    entities(text, "&#39;")
 }
 
 /// Text for XML 1.0 content and attribute values: hidden characters
@@ -231,6 +220,13 @@ pub fn html(text: &str) -> String {
 /// the five special characters as entities, and the two non-characters
 /// XML forbids dropped.
 pub fn xml(text: &str) -> String {
+    entities(text, "&apos;")
+}
+
+/// [`inline`] text with `<`, `>`, `&`, `"` and `'` as entities (the
+/// apostrophe as the format spells it) and U+FFFE/U+FFFF, which neither
+/// HTML nor XML may carry, dropped.
+fn entities(text: &str, apostrophe: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in inline(text).chars() {
         match c {
@@ -238,7 +234,7 @@ pub fn xml(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
+            '\'' => out.push_str(apostrophe),
             '\u{FFFE}' | '\u{FFFF}' => {}
             c => out.push(c),
         }

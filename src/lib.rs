@@ -115,12 +115,7 @@ pub fn today_utc() -> Date {
 pub fn inventory(root: &Path, options: &CheckOptions) -> Result<inventory::Inventory, CheckError> {
     let (policy, excludes) = prepare(root, options)?;
     let repo = Repository::of(root);
-    let files = discover::discover(
-        root,
-        &excludes,
-        options.jobs.max(1),
-        repo.tracked.as_deref(),
-    );
+    let files = repo.walk(root, &excludes, options);
     // The inventory reads no file's content.
     let env = scan::Environment {
         content: context::ContextSet::EMPTY,
@@ -150,12 +145,7 @@ pub fn survey(root: &Path, options: &CheckOptions) -> Result<init::Survey, Check
     let excludes =
         Excludes::new(&[]).map_err(|e| CheckError::Usage(format!("exclude globs: {e}")))?;
     let repo = Repository::of(root);
-    let files = discover::discover(
-        root,
-        &excludes,
-        options.jobs.max(1),
-        repo.tracked.as_deref(),
-    );
+    let files = repo.walk(root, &excludes, options);
     let mut retain = globset::GlobSetBuilder::new();
     for glob in scan::product::retained_globs() {
         retain.add(glob);
@@ -174,12 +164,7 @@ pub fn survey(root: &Path, options: &CheckOptions) -> Result<init::Survey, Check
         .collect();
     let facts = scan::scan(&files, &env);
     let (product, _) = scan::product::collect(&facts.sources);
-    let catalog_name = product
-        .descriptors
-        .first()
-        .and_then(|d| d.get(product::ProductField::Name))
-        .map(|n| n.value.clone());
-    let identity = identity::identify(catalog_name.as_deref(), &facts.sources);
+    let identity = identity::identify(catalog_name(&product).as_deref(), &facts.sources);
     let owner = product.codeowners.as_ref().and_then(|c| {
         c.rules
             .iter()
@@ -240,14 +225,16 @@ fn descriptor_name(policy: &Policy, facts: &facts::Facts) -> Option<String> {
         .as_ref()
         .and_then(|p| p.declared.name.as_ref())
         .map(|n| n.value.clone());
-    declared.or_else(|| {
-        let (product, _) = scan::product::collect(&facts.sources);
-        product
-            .descriptors
-            .first()
-            .and_then(|d| d.get(product::ProductField::Name))
-            .map(|n| n.value.clone())
-    })
+    declared.or_else(|| catalog_name(&scan::product::collect(&facts.sources).0))
+}
+
+/// The name the first product descriptor (`catalog-info.yaml`) gives.
+fn catalog_name(product: &scan::product::ProductFacts) -> Option<String> {
+    product
+        .descriptors
+        .first()
+        .and_then(|d| d.get(product::ProductField::Name))
+        .map(|n| n.value.clone())
 }
 
 /// Where the checked root sits in its git repository, if it is in one.
@@ -261,6 +248,16 @@ struct Repository {
 }
 
 impl Repository {
+    /// The one walk of the tree, with the index's tracked files always in.
+    fn walk(
+        &self,
+        root: &Path,
+        excludes: &Excludes,
+        options: &CheckOptions,
+    ) -> discover::Discovery {
+        discover::discover(root, excludes, options.jobs.max(1), self.tracked.as_deref())
+    }
+
     fn of(root: &Path) -> Self {
         let (Some(repo), Ok(canonical)) = (git::Repository::discover(root), root.canonicalize())
         else {
@@ -328,12 +325,7 @@ pub fn metrics(
                 .filter(metrics_policy_names_reports)
                 .unwrap_or_else(policy::QualityPolicy::defaults);
             let repo = Repository::of(root);
-            let files = discover::discover(
-                root,
-                &excludes,
-                options.jobs.max(1),
-                repo.tracked.as_deref(),
-            );
+            let files = repo.walk(root, &excludes, options);
             let facts = scan::scan(&files, &environment(root, &policy, options));
             let quality = evidence::quality(root, &quality_policy, &excludes, &facts);
             metrics::quality::compute(&quality, &quality_policy)
@@ -519,8 +511,7 @@ impl Run<'_> {
     fn evaluate(&self, root: &Path, repo: &Repository) -> (Report, Vec<usize>) {
         let (policy, excludes, options) = (self.policy, self.excludes, self.options);
         let env = environment(root, policy, options);
-        let mut files =
-            discover::discover(root, excludes, options.jobs.max(1), repo.tracked.as_deref());
+        let mut files = repo.walk(root, excludes, options);
         context::apply_policy(&mut files.files, |p| policy.contexts.assign(p));
         let mut facts = scan::scan(&files, &env);
         let tracked_at_top = repo.tracked.as_deref().filter(|_| repo.prefix.is_empty());
